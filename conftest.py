@@ -1,0 +1,1 @@
+pytest_plugins = ["hightable.stories.pytest_plugin"]

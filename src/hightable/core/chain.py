@@ -1,0 +1,70 @@
+"""CHAIN-1: the hash chain of a world's log, and `verify`."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+import msgspec
+
+from hightable.core.events import Event, canonical_json
+
+GENESIS = bytes(32)  # the first event's prev_hash: 32 zero bytes
+
+
+class Record(msgspec.Struct, frozen=True):
+    """An event as stored: its canonical JSON and the hash that seals it (hex)."""
+
+    seq: int
+    body: bytes
+    hash: str
+
+
+class Verdict(msgspec.Struct, frozen=True):
+    """What `verify` found: every event sound, or the first one that is not and why."""
+
+    ok: bool
+    events: int
+    head: str  # the last sound hash
+    bad_seq: int | None = None
+    problem: str | None = None
+
+
+def link(prev_hash: bytes, body: bytes) -> bytes:
+    return hashlib.sha256(prev_hash + body).digest()
+
+
+def seal(events: Iterable[Event], prev_hash: bytes) -> list[Record]:
+    """Chain events after `prev_hash`; the caller keeps the last record's hash as the new head."""
+    records = []
+    for event in events:
+        body = canonical_json(event)
+        prev_hash = link(prev_hash, body)
+        records.append(Record(event.seq, body, prev_hash.hex()))
+    return records
+
+
+def verify(records: Iterable[Record]) -> Verdict:
+    """Recompute the chain and name the first event whose bytes or order changed."""
+    prev, count = GENESIS, 0
+    for expected_seq, record in enumerate(records, start=1):
+        problem = _check(record, expected_seq, prev)
+        if problem:
+            return Verdict(False, count, prev.hex(), problem[0], problem[1])
+        prev, count = bytes.fromhex(record.hash), count + 1
+    return Verdict(True, count, prev.hex())
+
+
+def _check(record: Record, expected_seq: int, prev: bytes) -> tuple[int, str] | None:
+    if record.seq != expected_seq:
+        kind = "a gap" if record.seq > expected_seq else "out of order"
+        return expected_seq, f"expected seq {expected_seq}, found seq {record.seq}: {kind}"
+    try:
+        body_seq = msgspec.json.decode(record.body).get("seq")
+    except (msgspec.DecodeError, AttributeError):
+        return record.seq, f"seq {record.seq}: the stored event is not a JSON object"
+    if body_seq != record.seq:
+        return record.seq, f"seq {record.seq}: the event inside says seq {body_seq}"
+    if link(prev, record.body).hex() != record.hash:
+        return record.seq, f"seq {record.seq}: its bytes do not match its hash"
+    return None

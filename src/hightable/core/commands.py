@@ -1,0 +1,160 @@
+"""Commands: typed structs tagged by `do`, their registry, and their validation at the edge.
+
+Each chapter module declares its commands here with `@command(...)`: the fields that name
+objects (ID-3), the object it creates (ID-2), the members it names as parties (LIFE-1) and who
+may issue it (ROLE-1 and §13). `decide` reads these declarations, so the generic rules are
+written once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Union
+
+import msgspec
+from msgspec import Meta, structs
+
+from hightable.core.instants import InstantError, parse_instant
+from hightable.core.rules import Refusal, refuse
+
+# Limits: a value past them is malformed (CMD-1), not a slow disaster.
+MAX_AMOUNT = 10**15
+Id = Annotated[str, Meta(max_length=200)]
+Text = Annotated[str, Meta(max_length=2000)]
+Amount = Annotated[int, Meta(le=MAX_AMOUNT)]
+InstantText = Annotated[str, Meta(max_length=64)]
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+class Command(msgspec.Struct, tag_field="do", kw_only=True, forbid_unknown_fields=True, frozen=True):
+    """Fields every command carries; `world`, when given, must be the world it is sent to."""
+
+    at: InstantText
+    by: Id
+    cid: Text | None = None
+    world: Id | None = None
+
+    @property
+    def do(self) -> str:
+        return str(self.__struct_config__.tag)
+
+
+Authority = Callable[[Any, Any], Refusal | None]
+Handler = Callable[[Any, Any, Any], Any]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """What the engine knows of a command beyond its fields."""
+
+    cls: type[Command]
+    handler: Handler
+    authority: Authority
+    refs: dict[str, str] = field(default_factory=dict)  # field -> kind of object it names
+    creates: tuple[str, str] | None = None  # (field, kind) of the object it creates
+    parties: tuple[str, ...] = ()  # member fields LIFE-1 guards
+    instants: tuple[str, ...] = ()  # instant fields besides `at`
+    more_ids: Callable[[Any], Iterator[tuple[str, str]]] | None = None  # ids nested in values
+    validate: Callable[[Any], str | None] | None = None  # CMD-1 checks across fields
+
+
+COMMANDS: dict[str, CommandSpec] = {}
+
+
+def command(
+    cls: type[Command],
+    *,
+    authority: Authority,
+    refs: dict[str, str] | None = None,
+    creates: tuple[str, str] | None = None,
+    parties: tuple[str, ...] = (),
+    instants: tuple[str, ...] = (),
+    more_ids: Callable[[Any], Iterator[tuple[str, str]]] | None = None,
+    validate: Callable[[Any], str | None] | None = None,
+) -> Callable[[Handler], Handler]:
+    """Register a command class and the function that decides it."""
+
+    def register(handler: Handler) -> Handler:
+        COMMANDS[str(cls.__struct_config__.tag)] = CommandSpec(
+            cls, handler, authority, refs or {}, creates, parties, instants, more_ids, validate
+        )
+        return handler
+
+    return register
+
+
+def command_union() -> Any:
+    return Union[tuple(spec.cls for spec in COMMANDS.values())]  # noqa: UP007
+
+
+def parse_command(raw: object) -> Command | Refusal:
+    """Turn a JSON-like value into a typed command, or refuse it with CMD-1 or ID-1."""
+    if not isinstance(raw, dict):
+        return refuse("CMD-1", f"a command is a mapping of fields, not {type(raw).__name__}")
+    try:
+        cmd: Command = msgspec.convert(raw, type=command_union(), strict=True)
+    except msgspec.ValidationError as error:
+        return refuse("CMD-1", describe_error(error, raw))
+    spec = COMMANDS[cmd.do]
+    normalized = {}
+    for name in ("at", *spec.instants):
+        value = getattr(cmd, name)
+        if value is None:
+            continue
+        try:
+            normalized[name] = parse_instant(value)
+        except InstantError as error:
+            return refuse("CMD-1", f"{name}: {error}")
+    if normalized:
+        cmd = structs.replace(cmd, **normalized)
+    problem = spec.validate(cmd) if spec.validate else None
+    if problem:
+        return refuse("CMD-1", problem)
+    return check_ids(cmd, spec)
+
+
+def check_ids(cmd: Command, spec: CommandSpec) -> Command | Refusal:
+    """ID-1: every id the command names is a slug."""
+    names: list[tuple[str, Any]] = [("by", cmd.by), ("world", cmd.world)]
+    names += [(name, getattr(cmd, name)) for name in spec.refs]
+    if spec.creates:
+        names.append((spec.creates[0], getattr(cmd, spec.creates[0])))
+    if spec.more_ids:
+        names += list(spec.more_ids(cmd))
+    for name, value in names:
+        if value is not None and not SLUG.match(value):
+            return refuse("ID-1", f"{name}: {value[:80]!r} is not a slug ([a-z0-9][a-z0-9-]{{0,63}})")
+    return cmd
+
+
+def digest(cmd: Command) -> str:
+    """A fingerprint of the command's body without its cid (IDEM-1)."""
+    body = msgspec.json.encode(structs.replace(cmd, cid=None), order="sorted")
+    return hashlib.sha256(body).hexdigest()[:32]
+
+
+_WHERE = re.compile(r"^(?P<problem>.*?)(?: - at `\$(?P<where>[^`]*)`)?$", re.S)
+
+
+def describe_error(error: msgspec.ValidationError, raw: dict[str, Any]) -> str:
+    """A CMD-1 message naming the field: `amount: expected int, got str`."""
+    match = _WHERE.match(str(error))
+    if match is None:
+        return str(error)
+    problem, where = match["problem"], (match["where"] or "").lstrip(".")
+    named = re.match(r"Object (missing required|contains unknown) field `(.+)`", problem)
+    if named:
+        path = f"{where}.{named[2]}" if where else named[2]
+        if path == "do":
+            return "do: missing; say which command (register, transfer, ...)"
+        kind = "missing" if named[1].startswith("missing") else "unknown field"
+        return f"{path}: {kind}" + (f" for {raw.get('do')}" if kind == "unknown field" else "")
+    if where == "do":
+        return f"do: unknown command {str(raw.get('do'))[:80]!r}"
+    problem = problem[0].lower() + problem[1:]
+    problem = problem.replace("`", "")
+    return f"{where}: {problem}" if where else problem

@@ -1,0 +1,211 @@
+"""`decide` and `evolve`: the pure heart of hightable.
+
+`decide(state, command)` judges a command and returns its events or a refusal; it never changes
+`state`. `evolve(state, event)` applies one event to `state` and checks nothing. The clock is the
+command's `at`: no wall clock, no randomness, no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import msgspec
+
+from hightable.core.commands import COMMANDS, Command, digest, parse_command
+from hightable.core.events import Event, Resurfaced
+from hightable.core.rules import Refusal, refuse
+from hightable.core.state import TABLE, CidRecord, State
+
+
+class CorruptLog(Exception):
+    """A log that cannot be the log of a world: a gap in seq, or an unknown event."""
+
+
+class Accepted(msgspec.Struct, frozen=True):
+    events: list[Event]
+
+
+class Replayed(msgspec.Struct, frozen=True):
+    """IDEM-1: the command was accepted before under this cid; these seqs are its outcome."""
+
+    first_seq: int
+    last_seq: int
+
+
+Outcome = Accepted | Replayed | Refusal
+
+
+class Draft:
+    """Builds the events of one command, numbering them after the state's last seq."""
+
+    def __init__(self, state: State, cmd: Command | None, at: str, cid_digest: str | None = None):
+        self.world = state.world
+        self.next_seq = state.seq + 1
+        self.at = at
+        self.by = cmd.by if cmd else TABLE
+        self.cid = cmd.cid if cmd else None
+        self.digest = cid_digest
+
+    def event(self, cls: type[Event], **fields: Any) -> Event:
+        event = cls(
+            world=self.world,
+            seq=self.next_seq,
+            at=self.at,
+            by=self.by,
+            cid=self.cid,
+            digest=self.digest,
+            **fields,
+        )
+        self.next_seq += 1
+        return event
+
+    def deadline_event(self, cls: type[Event], at: str, **fields: Any) -> Event:
+        """A consequence of a deadline: stamped at the deadline, by the table, with no cid."""
+        event = cls(world=self.world, seq=self.next_seq, at=at, by=TABLE, **fields)
+        self.next_seq += 1
+        return event
+
+
+Applier = Callable[[State, Any], None]
+DeadlineHandler = Callable[[State, str, str, Draft], list[Event]]
+
+APPLIERS: dict[type[Event], Applier] = {}
+DEADLINE_HANDLERS: dict[str, DeadlineHandler] = {}  # kind of deadline -> its consequences
+KINDS: dict[str, Callable[[State], dict[str, Any]]] = {}  # kind of object -> its table
+
+
+def applies(cls: type[Event]) -> Callable[[Applier], Applier]:
+    def register(applier: Applier) -> Applier:
+        APPLIERS[cls] = applier
+        return applier
+
+    return register
+
+
+def on_deadline(kind: str) -> Callable[[DeadlineHandler], DeadlineHandler]:
+    def register(handler: DeadlineHandler) -> DeadlineHandler:
+        DEADLINE_HANDLERS[kind] = handler
+        return handler
+
+    return register
+
+
+def evolve(state: State, event: Event) -> State:
+    """Apply one event; the state is updated in place and returned."""
+    if event.seq != state.seq + 1:
+        raise CorruptLog(f"event seq {event.seq} follows seq {state.seq}: a gap or a repeat")
+    applier = APPLIERS.get(type(event))
+    if applier is None:
+        raise CorruptLog(f"event seq {event.seq}: no rule applies {event.type!r}")
+    state.seq = event.seq
+    if event.at > state.clock:
+        state.clock = event.at
+    if event.cid is not None and event.digest is not None:
+        known = state.cids.get(event.cid)
+        first = known.first_seq if known else event.seq
+        state.cids[event.cid] = CidRecord(event.digest, first, event.seq)
+    applier(state, event)
+    return state
+
+
+def evolve_all(state: State, events: Iterable[Event]) -> State:
+    for event in events:
+        evolve(state, event)
+    return state
+
+
+def fall_deadlines(state: State, until: str, draft: Draft) -> tuple[State, list[Event]]:
+    """TIME-2: the consequences of every deadline up to `until`, in deadline order.
+
+    Returns the state they lead to (a fork: `state` itself is untouched) and their events.
+    """
+    work, events = state, []
+    while work.deadlines:
+        key, instant = min(work.deadlines.items(), key=lambda item: (item[1], item[0]))
+        if instant > until:
+            break
+        if work is state:
+            work = state.fork()
+        kind, _, object_id = key.partition(":")
+        consequences = DEADLINE_HANDLERS[kind](work, object_id, instant, draft)
+        evolve_all(work, consequences)
+        if work.deadlines.get(key) == instant:
+            raise CorruptLog(f"deadline {key} at {instant} did not clear itself")
+        events += consequences
+    return work, events
+
+
+def decide(state: State, cmd: Command) -> Outcome:
+    """Judge a typed command against the world as of its `at`; `state` is left as it was.
+
+    The order of refusals is §13's: (CMD-1, ID-1 at parsing), TIME-1, IDEM-1, ID-3, ID-2,
+    LIFE-1, authority, then the chapter's own rules in the handler.
+    """
+    spec = COMMANDS[cmd.do]
+    cid_digest = digest(cmd) if cmd.cid is not None else None
+    known = state.cids.get(cmd.cid) if cmd.cid is not None else None
+    if known is not None and known.digest == cid_digest:
+        # A retry: the first outcome, whatever the clock says now (docs/rules.md, IDEM-1).
+        return Replayed(known.first_seq, known.last_seq)
+    if cmd.world is not None and cmd.world != state.world:
+        return refuse("ID-3", f"this is world {state.world!r}, not {cmd.world!r}")
+    if cmd.at < state.clock:
+        return refuse("TIME-1", f"{cmd.at} is before the world's clock, {state.clock}")
+    if known is not None:
+        return refuse("IDEM-1", f"cid {cmd.cid!r} was used by another command (seq {known.first_seq})")
+    draft = Draft(state, cmd, cmd.at, cid_digest)
+    work, events = fall_deadlines(state, cmd.at, draft)
+    refusal = check_names(work, cmd) or check_life(work, cmd) or spec.authority(work, cmd)
+    if refusal:
+        return refusal
+    actor = work.members.get(cmd.by)
+    if actor is not None and actor.life == "presumed_dead":
+        events.append(draft.event(Resurfaced, member=cmd.by))
+    outcome = spec.handler(work, cmd, draft)
+    if isinstance(outcome, Refusal):
+        return outcome
+    return Accepted(events + outcome)
+
+
+def handle(state: State, raw: object) -> Outcome:
+    """Parse a JSON-like command (CMD-1, ID-1) and decide it."""
+    cmd = parse_command(raw)
+    return cmd if isinstance(cmd, Refusal) else decide(state, cmd)
+
+
+def exists(state: State, kind: str, object_id: str) -> bool:
+    if kind == "account":  # members, hotels and the treasury share one namespace
+        return object_id == TABLE or object_id in state.members or object_id in state.hotels
+    return object_id in KINDS[kind](state)
+
+
+def check_names(state: State, cmd: Command) -> Refusal | None:
+    """ID-3 for the actor and every object named, then ID-2 for the object created."""
+    spec = COMMANDS[cmd.do]
+    if cmd.by != TABLE and cmd.by not in state.members:
+        return refuse("ID-3", f"by: no member {cmd.by!r} in this world")
+    for name, kind in spec.refs.items():
+        value = getattr(cmd, name)
+        if value is not None and not exists(state, kind, value):
+            return refuse("ID-3", f"{name}: no {kind} {value!r} in this world")
+    if spec.creates:
+        name, kind = spec.creates
+        value = getattr(cmd, name)
+        if exists(state, kind, value):
+            return refuse("ID-2", f"{name}: {value!r} is taken")
+    return None
+
+
+def check_life(state: State, cmd: Command) -> Refusal | None:
+    """LIFE-1: the deceased neither act nor are named as new parties."""
+    actor = state.members.get(cmd.by)
+    if actor is not None and actor.deceased:
+        return refuse("LIFE-1", f"{cmd.by} is deceased and cannot act")
+    for name in COMMANDS[cmd.do].parties:
+        value = getattr(cmd, name)
+        member = state.members.get(value) if value is not None else None
+        if member is not None and member.deceased:
+            return refuse("LIFE-1", f"{name}: {value} is deceased")
+    return None
+

@@ -1,0 +1,148 @@
+"""Chapter 6: excommunicado, its hour of grace, and aid to the cast out (EXCOM-1..4, HOTEL-3)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from msgspec import Meta
+
+from hightable.core.authority import any_member, holds_office
+from hightable.core.commands import Command, Id, Text, command
+from hightable.core.engine import Draft, applies, on_deadline
+from hightable.core.events import BreachRecorded, Event, event_type
+from hightable.core.instants import add_minutes
+from hightable.core.rules import Refusal, refuse
+from hightable.core.state import State, update_member
+
+GraceMinutes = Annotated[int, Meta(ge=0, le=100 * 525_600)]  # up to a hundred years
+
+
+@event_type
+class Excommunicated(Event, tag="excommunicated"):
+    member: str
+    reason: str
+    grace: int
+    effective_at: str
+    hotel: str | None = None
+
+
+@event_type
+class ExcommunicadoTookEffect(Event, tag="excommunicado_took_effect"):
+    member: str
+
+
+@event_type
+class MemberAided(Event, tag="member_aided"):
+    member: str
+    help: str
+
+
+class Excommunicate(Command, tag="excommunicate"):
+    member: Id
+    grace: GraceMinutes
+    reason: Text
+    hotel: Id | None = None
+
+
+class Aid(Command, tag="aid"):
+    member: Id
+    help: Text
+
+
+def in_effect(state: State, member_id: str) -> bool:
+    """Is the member excommunicado now (the grace has run out)?"""
+    member = state.members.get(member_id)
+    return member is not None and member.excommunicado
+
+
+def owes_invoked_marker(state: State, debtor: str, holder: str) -> bool:
+    return any(
+        marker.debtor == debtor and marker.holder == holder and marker.state == "invoked"
+        for marker in state.markers.values()
+    )
+
+
+def aiding_is_breach(state: State, helper: str, member_id: str) -> bool:
+    """EXCOM-3: helping an excommunicado in effect, unless honoring a marker owed to them."""
+    return (
+        helper != member_id
+        and in_effect(state, member_id)
+        and not owes_invoked_marker(state, helper, member_id)
+    )
+
+
+def authorize_excommunicate(state: State, cmd: Any) -> Refusal | None:
+    """The Table's officers may cast anyone out; a manager, only for a breach on their grounds."""
+    if holds_office(state, cmd.by, "adjudicator", "elder", "seat"):
+        return None
+    managed = [hotel_id for hotel_id, hotel in state.hotels.items() if hotel.manager == cmd.by]
+    if not managed:
+        return refuse("ROLE-1", f"{cmd.by} holds no office and manages no hotel")
+    hotel = state.hotels.get(cmd.hotel) if cmd.hotel else None
+    if hotel is None or hotel.manager != cmd.by or cmd.member not in hotel.breached_by:
+        where = f"on the grounds of {cmd.hotel}" if cmd.hotel else "on grounds they manage"
+        managed_text = ", ".join(managed)
+        return refuse(
+            "HOTEL-3",
+            f"{cmd.member} committed no breach {where} ({cmd.by} manages {managed_text})",
+        )
+    return None
+
+
+@command(
+    Excommunicate,
+    authority=authorize_excommunicate,
+    refs={"member": "member", "hotel": "hotel"},
+    parties=("member",),
+)
+def decide_excommunicate(state: State, cmd: Excommunicate, draft: Draft) -> list[Event] | Refusal:
+    member = state.members[cmd.member]
+    if member.excommunicado_from is not None:  # EXCOM-4
+        since = member.excommunicado_from
+        return refuse("EXCOM-4", f"{cmd.member} is already excommunicado from {since}")
+    effective_at = add_minutes(cmd.at, cmd.grace)
+    events = [
+        draft.event(
+            Excommunicated,
+            member=cmd.member,
+            reason=cmd.reason,
+            grace=cmd.grace,
+            effective_at=effective_at,
+            hotel=cmd.hotel,
+        )
+    ]
+    if cmd.grace == 0:  # no hour of grace: the deadline falls with the command
+        events.append(draft.deadline_event(ExcommunicadoTookEffect, at=cmd.at, member=cmd.member))
+    return events
+
+
+@command(Aid, authority=any_member, refs={"member": "member"}, parties=("member",))
+def decide_aid(state: State, cmd: Aid, draft: Draft) -> list[Event]:
+    events = [draft.event(MemberAided, member=cmd.member, help=cmd.help)]
+    if aiding_is_breach(state, cmd.by, cmd.member):  # EXCOM-3
+        events.append(draft.event(BreachRecorded, member=cmd.by, rule="EXCOM-3"))
+    return events
+
+
+@on_deadline("excommunicado")
+def excommunicado_takes_effect(
+    state: State, member_id: str, instant: str, draft: Draft
+) -> list[Event]:
+    return [draft.deadline_event(ExcommunicadoTookEffect, at=instant, member=member_id)]
+
+
+@applies(Excommunicated)
+def apply_excommunicated(state: State, event: Excommunicated) -> None:
+    update_member(state, event.member, excommunicado_from=event.effective_at)
+    state.deadlines[f"excommunicado:{event.member}"] = event.effective_at
+
+
+@applies(ExcommunicadoTookEffect)
+def apply_excommunicado_took_effect(state: State, event: ExcommunicadoTookEffect) -> None:
+    update_member(state, event.member, excommunicado=True)
+    state.deadlines.pop(f"excommunicado:{event.member}", None)
+
+
+@applies(MemberAided)
+def apply_member_aided(state: State, event: MemberAided) -> None:
+    pass  # the aid itself changes no balance; a breach, if any, is its own event

@@ -1,0 +1,98 @@
+"""A world kept in memory: its state, its log and its chain, and views as of any instant.
+
+This is what a story plays into and what every store wraps; it does no I/O of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from hightable.core.chain import GENESIS, Record, Verdict, seal, verify
+from hightable.core.engine import Accepted, Draft, Outcome, Replayed, evolve_all, fall_deadlines, handle
+from hightable.core.events import Event
+from hightable.core.rules import Refusal, refuse
+from hightable.core.state import State
+from hightable.core.view import view
+from hightable.core.world import create_world, replay
+
+
+class Ledger:
+    """One world: append-only events, each sealed into the chain as it is accepted."""
+
+    def __init__(self, events: Sequence[Event]):
+        self.events: list[Event] = list(events)
+        self.state: State = replay(self.events)
+        self.records: list[Record] = seal(self.events, GENESIS)
+
+    @classmethod
+    def create(cls, world: object, start: object) -> Ledger | Refusal:
+        created = create_world(world, start)
+        if isinstance(created, Refusal):
+            return created
+        return cls([created[1]])
+
+    @property
+    def head(self) -> bytes:
+        return bytes.fromhex(self.records[-1].hash) if self.records else GENESIS
+
+    def execute(self, raw: object) -> Outcome:
+        """Judge a command and, if it is accepted, append its events."""
+        outcome = handle(self.state, raw)
+        if isinstance(outcome, Accepted):
+            self.append(outcome.events)
+        return outcome
+
+    def append(self, events: Iterable[Event]) -> None:
+        new = list(events)
+        evolve_all(self.state, new)
+        self.records += seal(new, self.head)
+        self.events += new
+
+    def events_of(self, outcome: Accepted | Replayed) -> list[Event]:
+        if isinstance(outcome, Accepted):
+            return outcome.events
+        return self.events[outcome.first_seq - 1 : outcome.last_seq]
+
+    def state_at(self, instant: str | None = None) -> State | Refusal:
+        """The world as of an instant, with every deadline that fell by then (TIME-2)."""
+        if instant is None or instant == self.state.clock:
+            return self.state
+        return state_as_of(self.events, instant)
+
+    def view(self, instant: str | None = None) -> dict[str, Any] | Refusal:
+        state = self.state_at(instant)
+        return state if isinstance(state, Refusal) else view(state)
+
+    def verify(self) -> Verdict:
+        return verify(self.records)
+
+
+def state_as_of(events: Sequence[Event], instant: str) -> State | Refusal:
+    """Replay the events up to `instant`, then let the deadlines up to it fall (TIME-3)."""
+    start, clock = events[0].at, events[-1].at
+    if not start <= instant <= clock:
+        return refuse("TIME-3", f"{instant} is outside the world's time, {start} to {clock}")
+    state = replay(event for event in events if event.at <= instant)
+    state, due = fall_deadlines(state, instant, Draft(state, None, instant))
+    state.clock = instant
+    return state
+
+
+class Worlds:
+    """Many worlds in memory, by id (WORLD-1)."""
+
+    def __init__(self) -> None:
+        self.ledgers: dict[str, Ledger] = {}
+
+    def create(self, world: str, start: object) -> Ledger | Refusal:
+        if world in self.ledgers:  # WORLD-1
+            return refuse("WORLD-1", f"a world {world!r} exists already")
+        ledger = Ledger.create(world, start)
+        if isinstance(ledger, Ledger):
+            self.ledgers[world] = ledger
+        return ledger
+
+    def get(self, world: str) -> Ledger | Refusal:
+        ledger = self.ledgers.get(world)
+        return ledger if ledger else refuse("ID-3", f"no world {world!r}")

@@ -1,0 +1,164 @@
+"""The state of one world: plain values that `evolve` updates and `decide` only reads.
+
+Entities are frozen structs replaced on change, so `fork` (a shallow copy of the tables) gives an
+independent state cheaply: decide uses it only when a deadline falls before the command it judges.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from msgspec import structs
+
+TABLE = "table"  # the built-in actor of the High Table, and the name of its treasury
+
+
+class Death(msgspec.Struct, frozen=True):
+    """How a member was eliminated: what a contract claim is judged on (CONTRACT-4, CONTRACT-6)."""
+
+    by: str
+    at: str
+    confirmed: bool
+    hotel: str | None = None
+    consecrated: bool = False
+
+
+class Member(msgspec.Struct, frozen=True):
+    name: str
+    life: str = "alive"  # alive | presumed_dead | deceased
+    excommunicado: bool = False  # in effect
+    excommunicado_from: str | None = None
+    family: str | None = None
+    recruit_of: str | None = None
+    offices: tuple[str, ...] = ()
+    in_service: bool = False
+    balance: int = 0
+    bounty: int = 0
+    breaches: tuple[str, ...] = ()
+    death: Death | None = None
+
+    @property
+    def status(self) -> str:
+        if self.life != "alive":
+            return self.life
+        return "excommunicado" if self.excommunicado else "active"
+
+    @property
+    def deceased(self) -> bool:
+        return self.life == "deceased"
+
+
+class Hotel(msgspec.Struct, frozen=True):
+    name: str
+    manager: str | None = None
+    consecrated: bool = True
+    open: bool = True
+    balance: int = 0
+    breached_by: tuple[str, ...] = ()  # members who breached on these grounds (HOTEL-3)
+
+
+class Contract(msgspec.Struct, frozen=True):
+    client: str
+    target: str
+    bounty: int
+    open: bool
+    funded_by: str
+    contractor: str | None = None
+    state: str = "open"  # open | claimed | cancelled
+    claimed_by: str | None = None
+
+
+class Marker(msgspec.Struct, frozen=True):
+    debtor: str
+    holder: str
+    hotel: str | None = None
+    state: str = "sworn"  # sworn | invoked | honored | refused | void
+    favor: str | None = None
+
+
+class CidRecord(msgspec.Struct, frozen=True):
+    """What IDEM-1 remembers of an accepted command: its body's digest and its events."""
+
+    digest: str
+    first_seq: int
+    last_seq: int
+
+
+class State(msgspec.Struct, kw_only=True):
+    world: str
+    start: str
+    clock: str
+    seq: int = 0
+    supply: int = 0
+    treasury: int = 0
+    escrow: int = 0
+    members: dict[str, Member] = {}
+    hotels: dict[str, Hotel] = {}
+    contracts: dict[str, Contract] = {}
+    markers: dict[str, Marker] = {}
+    cids: dict[str, CidRecord] = {}
+    deadlines: dict[str, str] = {}  # "kind:id" -> the instant it falls (TIME-2)
+
+    def fork(self) -> State:
+        """An independent copy: the tables are copied, the frozen entities shared."""
+        tables = {
+            name: dict(value)
+            for name in self.__struct_fields__
+            if isinstance(value := getattr(self, name), dict)
+        }
+        return structs.replace(self, **tables)
+
+
+def initial_state(world: str, start: str) -> State:
+    return State(world=world, start=start, clock=start)
+
+
+def update_member(state: State, member_id: str, /, **changes: Any) -> None:
+    state.members[member_id] = structs.replace(state.members[member_id], **changes)
+
+
+def update_hotel(state: State, hotel_id: str, /, **changes: Any) -> None:
+    state.hotels[hotel_id] = structs.replace(state.hotels[hotel_id], **changes)
+
+
+def update_contract(state: State, contract_id: str, /, **changes: Any) -> None:
+    state.contracts[contract_id] = structs.replace(state.contracts[contract_id], **changes)
+
+
+def update_marker(state: State, marker_id: str, /, **changes: Any) -> None:
+    state.markers[marker_id] = structs.replace(state.markers[marker_id], **changes)
+
+
+def add_breach(state: State, member_id: str, rule: str) -> None:
+    member = state.members[member_id]
+    update_member(state, member_id, breaches=member.breaches + (rule,))
+
+
+def balance_of(state: State, account: str) -> int:
+    """The balance of a member, a hotel, or the table treasury."""
+    if account == TABLE:
+        return state.treasury
+    if account in state.members:
+        return state.members[account].balance
+    return state.hotels[account].balance
+
+
+def move_balance(state: State, account: str, delta: int) -> None:
+    """Add delta (may be negative) to an account's balance; COIN-2 is decide's to check."""
+    if account == TABLE:
+        state.treasury += delta
+    elif account in state.members:
+        update_member(state, account, balance=state.members[account].balance + delta)
+    else:
+        update_hotel(state, account, balance=state.hotels[account].balance + delta)
+
+
+def coins_accounted(state: State) -> int:
+    """COIN-3: every coin minted is in a balance or in escrow."""
+    return (
+        state.treasury
+        + state.escrow
+        + sum(member.balance for member in state.members.values())
+        + sum(hotel.balance for hotel in state.hotels.values())
+    )

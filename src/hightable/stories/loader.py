@@ -1,0 +1,166 @@
+"""Load a YAML story (§15) into steps, with the line number of each, refusing broken shapes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hightable.core.commands import SLUG
+from hightable.core.instants import InstantError, parse_instant, parse_step_time
+from hightable.core.rules import RULES
+
+MAX_STORY_BYTES = 4 * 1024 * 1024
+MAX_STEPS = 20_000
+STORY_KEYS = {"story", "start", "steps", "world"}
+
+
+class StoryError(Exception):
+    """A story that cannot be played as written: its file, line and what is wrong."""
+
+    def __init__(self, path: str, line: int, message: str):
+        super().__init__(f"{path}:{line}: {message}")
+        self.path, self.line, self.message = path, line, message
+
+
+@dataclass(frozen=True)
+class Step:
+    line: int
+    at: str  # the instant the step happens (a check: the clock it was written after)
+    command: dict[str, Any] | None = None
+    expect: str | None = None  # None: accepted; else the rule ID of the refusal expected
+    check: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Story:
+    path: str
+    title: str
+    world: str
+    start: str
+    steps: list[Step]
+
+
+def load_story(path: Path | str) -> Story:
+    name = str(path)
+    raw = Path(path).read_bytes()
+    if len(raw) > MAX_STORY_BYTES:
+        raise StoryError(name, 1, f"the story is larger than {MAX_STORY_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise StoryError(name, line, f"not UTF-8 text (byte {error.start})") from None
+    data, step_lines = _parse_yaml(name, text)
+    return _build_story(name, data, step_lines)
+
+
+def _parse_yaml(name: str, text: str) -> tuple[Any, list[int]]:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(error, "problem", None) or str(error)
+        raise StoryError(name, line, f"not valid YAML: {problem}") from None
+    finally:
+        loader.dispose()
+    lines: list[int] = []
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == "steps" and isinstance(value, yaml.SequenceNode):
+                lines = [item.start_mark.line + 1 for item in value.value]
+    return data, lines
+
+
+def _build_story(name: str, data: Any, step_lines: list[int]) -> Story:
+    if not isinstance(data, dict):
+        raise StoryError(name, 1, "a story is a mapping with story, start and steps")
+    unknown = set(map(str, data)) - STORY_KEYS
+    if unknown:
+        known = ", ".join(sorted(STORY_KEYS))
+        raise StoryError(name, 1, f"unknown key {sorted(unknown)[0]!r} (a story has {known})")
+    for key in ("story", "start", "steps"):
+        if key not in data:
+            raise StoryError(name, 1, f"missing {key!r}")
+    try:
+        start = parse_instant(data["start"])
+    except InstantError as error:
+        raise StoryError(name, 1, f"start: {error}") from None
+    if not isinstance(data["steps"], list):
+        raise StoryError(name, 1, "steps: a list of steps")
+    if len(data["steps"]) > MAX_STEPS:
+        raise StoryError(name, 1, f"more than {MAX_STEPS} steps")
+    world = str(data.get("world") or _world_id(Path(name).stem))
+    if not SLUG.match(world):
+        raise StoryError(name, 1, f"world: {world[:80]!r} is not a slug (ID-1)")
+    steps, last = [], start
+    for raw_step, line in zip(data["steps"], step_lines, strict=True):
+        step = _build_step(name, line, raw_step, last)
+        steps.append(step)
+        last = step.at
+    return Story(name, str(data["story"]), world, start, steps)
+
+
+def _build_step(name: str, line: int, raw: Any, last: str) -> Step:
+    if not isinstance(raw, dict):
+        raise StoryError(name, line, "a step is a mapping (by, do and fields, or check)")
+    if "check" in raw:
+        if set(raw) != {"check"}:
+            extra = sorted(map(str, set(raw) - {"check"}))[0]
+            raise StoryError(name, line, f"a check step takes only 'check', not {extra!r}")
+        if not isinstance(raw["check"], dict) or not raw["check"]:
+            raise StoryError(name, line, "check: a mapping of view paths to expected values")
+        return Step(line, last, check={str(key): plain(value) for key, value in raw["check"].items()})
+    if "do" not in raw:
+        raise StoryError(name, line, "a step needs 'do' (a command) or 'check'")
+    try:
+        at = parse_step_time(raw["at"], last) if "at" in raw else _one_minute_after(last)
+    except InstantError as error:
+        raise StoryError(name, line, f"at: {error}") from None
+    expect = _expectation(name, line, raw.get("expect", "ok"))
+    command = {str(key): plain(value) for key, value in raw.items() if key not in ("at", "expect")}
+    command["at"] = at
+    return Step(line, at, command=command, expect=expect)
+
+
+def _expectation(name: str, line: int, expect: Any) -> str | None:
+    if expect in ("ok", None):
+        return None
+    if isinstance(expect, dict) and set(expect) == {"refused"}:
+        rule = str(expect["refused"])
+        if rule not in RULES:
+            raise StoryError(name, line, f"expect: {rule!r} is no rule ID (see docs/rules.md)")
+        return rule
+    raise StoryError(name, line, "expect: 'ok' or {refused: RULE-ID}")
+
+
+def _one_minute_after(instant: str) -> str:
+    return parse_step_time("+1m", instant)
+
+
+def _world_id(stem: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:64].strip("-")
+    return slug or "story"
+
+
+def plain(value: Any) -> Any:
+    """YAML values as JSON would carry them: timestamps become instants."""
+    if isinstance(value, datetime):
+        try:
+            return parse_instant(value)
+        except InstantError:
+            return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
