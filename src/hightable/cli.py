@@ -67,7 +67,9 @@ def view_command(
         fail(f"{story_path}: {error.strerror}")
     result, ledger = play(story, keep_going=True)
     if result.failure:
-        err.print(f"note: the story does not pass (line {result.failure.line}: saw {result.failure.seen})")
+        err.print(
+            f"note: the story does not pass (line {result.failure.line}: saw {result.failure.seen})"
+        )
     instant = None
     if at is not None:
         try:

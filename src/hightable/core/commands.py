@@ -30,7 +30,7 @@ InstantText = Annotated[str, Meta(max_length=64)]
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
-class Command(msgspec.Struct, tag_field="do", kw_only=True, forbid_unknown_fields=True, frozen=True):
+class Command(msgspec.Struct, tag_field="do", kw_only=True, forbid_unknown_fields=True):
     """Fields every command carries; `world`, when given, must be the world it is sent to."""
 
     at: InstantText
@@ -127,7 +127,9 @@ def check_ids(cmd: Command, spec: CommandSpec) -> Command | Refusal:
         names += list(spec.more_ids(cmd))
     for name, value in names:
         if value is not None and not SLUG.match(value):
-            return refuse("ID-1", f"{name}: {value[:80]!r} is not a slug ([a-z0-9][a-z0-9-]{{0,63}})")
+            return refuse(
+                "ID-1", f"{name}: {value[:80]!r} is not a slug ([a-z0-9][a-z0-9-]{{0,63}})"
+            )
     return cmd
 
 

@@ -87,7 +87,10 @@ def authorize_post(state: State, cmd: Any) -> Refusal | None:
     if cmd.by == TABLE:
         return refuse("ROLE-1", "post_contract is a member's act; the table funds through a seat")
     if cmd.funded_by == TABLE and not holds_office(state, cmd.by, "seat"):
-        return refuse("ROLE-1", f"only a seat holder funds a contract from the treasury; {cmd.by} holds no seat")
+        return refuse(
+            "ROLE-1",
+            f"only a seat holder funds a contract from the treasury; {cmd.by} holds no seat",
+        )
     return None
 
 
@@ -141,7 +144,9 @@ def decide_raise_bounty(state: State, cmd: RaiseBounty, draft: Draft) -> list[Ev
 def decide_claim_contract(state: State, cmd: ClaimContract, draft: Draft) -> list[Event] | Refusal:
     contract = state.contracts[cmd.contract]
     if not contract.open and cmd.by != contract.contractor:  # CONTRACT-9
-        return refuse("CONTRACT-9", f"{cmd.contract} is for {contract.contractor} alone, not {cmd.by}")
+        return refuse(
+            "CONTRACT-9", f"{cmd.contract} is for {contract.contractor} alone, not {cmd.by}"
+        )
     if contract.state == "claimed":  # CONTRACT-3
         return refuse("CONTRACT-3", f"{cmd.contract} was paid to {contract.claimed_by} already")
     if contract.state != "open":  # CONTRACT-8
@@ -150,17 +155,23 @@ def decide_claim_contract(state: State, cmd: ClaimContract, draft: Draft) -> lis
     if death is None or death.by != cmd.by or not death.confirmed:  # CONTRACT-4
         return refuse("CONTRACT-4", f"{cmd.by} has no confirmed elimination of {contract.target}")
     if death.consecrated:  # CONTRACT-6
-        return refuse("CONTRACT-6", f"{contract.target} fell on the consecrated ground of {death.hotel}")
+        return refuse(
+            "CONTRACT-6", f"{contract.target} fell on the consecrated ground of {death.hotel}"
+        )
     if in_effect(state, cmd.by):  # CONTRACT-7
         return refuse("CONTRACT-7", f"{cmd.by} is excommunicado and cannot claim a contract")
     return [draft.event(ContractClaimed, contract=cmd.contract, bounty=contract.bounty)]
 
 
 @command(CancelContract, authority=any_member, refs={"contract": "contract"})
-def decide_cancel_contract(state: State, cmd: CancelContract, draft: Draft) -> list[Event] | Refusal:
+def decide_cancel_contract(
+    state: State, cmd: CancelContract, draft: Draft
+) -> list[Event] | Refusal:
     contract = state.contracts[cmd.contract]
     if cmd.by != contract.client:  # CONTRACT-5
-        return refuse("CONTRACT-5", f"only {contract.client}, the client, may cancel {cmd.contract}")
+        return refuse(
+            "CONTRACT-5", f"only {contract.client}, the client, may cancel {cmd.contract}"
+        )
     if contract.state != "open":  # CONTRACT-5
         return refuse("CONTRACT-5", f"{cmd.contract} is {contract.state}, no longer open")
     return [draft.event(ContractCancelled, contract=cmd.contract, bounty=contract.bounty)]

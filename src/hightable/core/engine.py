@@ -153,7 +153,9 @@ def decide(state: State, cmd: Command) -> Outcome:
     if cmd.at < state.clock:
         return refuse("TIME-1", f"{cmd.at} is before the world's clock, {state.clock}")
     if known is not None:
-        return refuse("IDEM-1", f"cid {cmd.cid!r} was used by another command (seq {known.first_seq})")
+        return refuse(
+            "IDEM-1", f"cid {cmd.cid!r} was used by another command (seq {known.first_seq})"
+        )
     draft = Draft(state, cmd, cmd.at, cid_digest)
     work, events = fall_deadlines(state, cmd.at, draft)
     refusal = check_names(work, cmd) or check_life(work, cmd) or spec.authority(work, cmd)
@@ -208,4 +210,3 @@ def check_life(state: State, cmd: Command) -> Refusal | None:
         if member is not None and member.deceased:
             return refuse("LIFE-1", f"{name}: {value} is deceased")
     return None
-

@@ -117,14 +117,18 @@ def decide_open_hotel(state: State, cmd: OpenHotel, draft: Draft) -> list[Event]
     refs={"hotel": "hotel", "member": "member"},
     parties=("member",),
 )
-def decide_appoint_manager(state: State, cmd: AppointManager, draft: Draft) -> list[Event] | Refusal:
+def decide_appoint_manager(
+    state: State, cmd: AppointManager, draft: Draft
+) -> list[Event] | Refusal:
     if state.hotels[cmd.hotel].manager == cmd.member:  # HOTEL-5
         return refuse("HOTEL-5", f"{cmd.member} already manages {cmd.hotel}")
     return [draft.event(ManagerAppointed, hotel=cmd.hotel, member=cmd.member)]
 
 
 @command(RelieveManager, authority=offices(*GOVERNORS, rule="HOTEL-4"), refs=HOTEL)
-def decide_relieve_manager(state: State, cmd: RelieveManager, draft: Draft) -> list[Event] | Refusal:
+def decide_relieve_manager(
+    state: State, cmd: RelieveManager, draft: Draft
+) -> list[Event] | Refusal:
     manager = state.hotels[cmd.hotel].manager
     if manager is None:  # HOTEL-5
         return refuse("HOTEL-5", f"{cmd.hotel} has no manager to relieve")

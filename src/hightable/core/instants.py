@@ -6,7 +6,7 @@ Instants in this canonical form sort as strings, so the core compares them witho
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 _SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
 _RELATIVE = re.compile(r"^\+(\d{1,9})(s|m|h|d)$")
@@ -32,18 +32,18 @@ def parse_instant(value: object) -> str:
     else:
         raise InstantError(f"{value!r} is not an ISO-8601 UTC instant like 2019-05-17T19:10:00Z")
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     if moment.microsecond:
         raise InstantError(f"{value!s} has a fraction of a second; instants are whole seconds")
     return format_instant(moment)
 
 
 def to_datetime(instant: str) -> datetime:
-    return datetime.strptime(instant, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    return datetime.strptime(instant, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 def format_instant(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def add_minutes(instant: str, minutes: int) -> str:

@@ -9,7 +9,15 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from hightable.core.chain import GENESIS, Record, Verdict, seal, verify
-from hightable.core.engine import Accepted, Draft, Outcome, Replayed, evolve_all, fall_deadlines, handle
+from hightable.core.engine import (
+    Accepted,
+    Draft,
+    Outcome,
+    Replayed,
+    evolve_all,
+    fall_deadlines,
+    handle,
+)
 from hightable.core.events import Event
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import State

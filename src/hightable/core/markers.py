@@ -110,7 +110,9 @@ def decide_invoke_marker(state: State, cmd: InvokeMarker, draft: Draft) -> list[
 def decide_honor_marker(state: State, cmd: HonorMarker, draft: Draft) -> list[Event] | Refusal:
     marker = state.markers[cmd.marker]
     if cmd.by != marker.holder:  # MARKER-3
-        return refuse("MARKER-3", f"only {marker.holder}, the holder, may declare {cmd.marker} honored")
+        return refuse(
+            "MARKER-3", f"only {marker.holder}, the holder, may declare {cmd.marker} honored"
+        )
     refusal = check_not_void(cmd.marker, marker)
     if refusal:
         return refusal

@@ -11,7 +11,9 @@ SECTIONS: dict[str, Callable[[State], dict[str, Any]]] = {}
 LATER_SECTIONS = ("families", "terms", "duels", "parlays", "alliances")
 
 
-def section(name: str) -> Callable[[Callable[[State], dict[str, Any]]], Callable[[State], dict[str, Any]]]:
+def section(
+    name: str,
+) -> Callable[[Callable[[State], dict[str, Any]]], Callable[[State], dict[str, Any]]]:
     def register(build: Callable[[State], dict[str, Any]]) -> Callable[[State], dict[str, Any]]:
         SECTIONS[name] = build
         return build

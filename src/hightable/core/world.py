@@ -45,7 +45,9 @@ def apply_clock_ticked(state: State, event: ClockTicked) -> None:
 def create_world(world_id: object, start: object) -> tuple[State, Event] | Refusal:
     """WORLD-1: a world begins with its id and its first instant; the log's first event."""
     if not isinstance(world_id, str) or not SLUG.match(world_id):
-        return refuse("ID-1", f"world: {str(world_id)[:80]!r} is not a slug ([a-z0-9][a-z0-9-]{{0,63}})")
+        return refuse(
+            "ID-1", f"world: {str(world_id)[:80]!r} is not a slug ([a-z0-9][a-z0-9-]{{0,63}})"
+        )
     try:
         instant = parse_instant(start)
     except InstantError as error:

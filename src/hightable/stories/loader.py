@@ -117,7 +117,9 @@ def _build_step(name: str, line: int, raw: Any, last: str) -> Step:
             raise StoryError(name, line, f"a check step takes only 'check', not {extra!r}")
         if not isinstance(raw["check"], dict) or not raw["check"]:
             raise StoryError(name, line, "check: a mapping of view paths to expected values")
-        return Step(line, last, check={str(key): plain(value) for key, value in raw["check"].items()})
+        return Step(
+            line, last, check={str(key): plain(value) for key, value in raw["check"].items()}
+        )
     if "do" not in raw:
         raise StoryError(name, line, "a step needs 'do' (a command) or 'check'")
     try:

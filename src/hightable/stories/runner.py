@@ -32,7 +32,12 @@ class StoryResult:
         return self.failure is None
 
     def as_dict(self) -> dict[str, Any]:
-        report = {"path": self.path, "title": self.title, "passed": self.passed, "steps": self.steps}
+        report = {
+            "path": self.path,
+            "title": self.title,
+            "passed": self.passed,
+            "steps": self.steps,
+        }
         report["failure"] = asdict(self.failure) if self.failure else None
         return report
 
@@ -40,7 +45,11 @@ class StoryResult:
         if self.failure is None:
             return f"PASS {self.path}  {self.title}"
         where = f"{self.path}:{self.failure.line}"
-        return f"FAIL {where}  {self.title}\n     expected {self.failure.expected}\n     saw      {self.failure.seen}"
+        return (
+            f"FAIL {where}  {self.title}\n"
+            f"     expected {self.failure.expected}\n"
+            f"     saw      {self.failure.seen}"
+        )
 
 
 def story_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -48,7 +57,9 @@ def story_paths(paths: Iterable[str | Path]) -> list[Path]:
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+            found += sorted(
+                p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
+            )
         else:
             found.append(path)
     return found
@@ -58,7 +69,9 @@ def play_path(path: Path | str) -> StoryResult:
     try:
         story = load_story(path)
     except StoryError as error:
-        return StoryResult(str(path), "(unreadable)", 0, Failure(error.line, "a well-formed story", error.message))
+        return StoryResult(
+            str(path), "(unreadable)", 0, Failure(error.line, "a well-formed story", error.message)
+        )
     except OSError as error:
         return StoryResult(str(path), "(unreadable)", 0, Failure(1, "a story file", str(error)))
     return play(story)[0]

@@ -1,0 +1,47 @@
+"""Small builders shared by the tests: a world with a cast, commands stamped in order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hightable.core import Accepted, Ledger, Refusal
+
+START = "2019-05-17T17:00:00Z"
+
+
+class Play:
+    """A world driven one command at a time, each a minute after the last unless told."""
+
+    def __init__(self, world: str = "test", start: str = START):
+        ledger = Ledger.create(world, start)
+        assert isinstance(ledger, Ledger)
+        self.ledger = ledger
+        self.minute = 0
+
+    def at(self, minute: int | None = None) -> str:
+        self.minute = self.minute + 1 if minute is None else minute
+        hours, minutes = divmod(self.minute, 60)
+        return f"2019-05-{17 + (17 + hours) // 24:02d}T{(17 + hours) % 24:02d}:{minutes:02d}:00Z"
+
+    def do(self, by: str, do: str, minute: int | None = None, **fields: Any) -> Any:
+        return self.ledger.execute({"by": by, "do": do, "at": self.at(minute), **fields})
+
+    def ok(self, by: str, do: str, **fields: Any) -> Accepted:
+        outcome = self.do(by, do, **fields)
+        assert isinstance(outcome, Accepted), outcome
+        return outcome
+
+    def refused(self, by: str, do: str, **fields: Any) -> Refusal:
+        outcome = self.do(by, do, **fields)
+        assert isinstance(outcome, Refusal), outcome
+        return outcome
+
+    def register(self, *members: str) -> Play:
+        for member in members:
+            self.ok("table", "register", member=member, name=member.title())
+        return self
+
+    def view(self) -> dict[str, Any]:
+        document = self.ledger.view()
+        assert isinstance(document, dict)
+        return document
