@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 
 from hightable.core import RULES, PathError, Refusal, lookup, view
+from hightable.core.dossier import dossier
 from hightable.core.instants import InstantError, parse_instant
+from hightable.dossier_text import dossier_lines
 from hightable.stories import StoryError, load_story, play, play_path, story_paths
 
 app = typer.Typer(
@@ -24,7 +26,7 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def fail(message: str, code: int = 2) -> None:
+def fail(message: str, code: int = 2) -> NoReturn:
     err.print(f"[red]error:[/red] {message}", markup=True)
     raise typer.Exit(code)
 
@@ -57,8 +59,11 @@ def view_command(
     story_path: Annotated[Path, typer.Argument(metavar="STORY", help="A story file.")],
     at: Annotated[str | None, typer.Option(help="An instant; default: the world's clock.")] = None,
     path: Annotated[str | None, typer.Option(help="A dotted path, e.g. members.john.")] = None,
+    dossier_of: Annotated[
+        str | None, typer.Option("--dossier", metavar="MEMBER", help="A member's dossier, as text.")
+    ] = None,
 ) -> None:
-    """Print the view of the world a story builds, as of an instant, as JSON."""
+    """Print the view of the world a story builds, as of an instant, as JSON (or a dossier)."""
     try:
         story = load_story(story_path)
     except StoryError as error:
@@ -79,7 +84,14 @@ def view_command(
     state = ledger.state_at(instant)
     if isinstance(state, Refusal):
         fail(str(state))
-    document: Any = view(state)  # type: ignore[arg-type]
+    if dossier_of is not None:
+        if dossier_of not in state.members:
+            fail(f"--dossier: no member {dossier_of!r} in this world")
+        events = [event for event in ledger.events if event.at <= state.clock]
+        for line in dossier_lines(dossier(events, state, dossier_of)):
+            out.print(line)
+        return
+    document: Any = view(state)
     if path:
         try:
             document = lookup(document, path)

@@ -4,13 +4,18 @@ Importing this package registers every chapter's commands, events and deadlines.
 """
 
 from hightable.core import (  # noqa: F401  (each chapter registers itself on import)
+    alliances,
     coins,
     contracts,
+    duels,
     elimination,
     excommunicado,
+    families,
     hotels,
     markers,
     members,
+    parlay,
+    terms,
     world,
 )
 from hightable.core.chain import Record, Verdict, verify

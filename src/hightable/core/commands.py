@@ -44,6 +44,7 @@ class Command(msgspec.Struct, tag_field="do", kw_only=True, forbid_unknown_field
 
 
 Authority = Callable[[Any, Any], Refusal | None]
+Nested = Callable[[Any], Iterator[tuple[str, str, str]]]
 Handler = Callable[[Any, Any, Any], Any]
 
 
@@ -58,7 +59,7 @@ class CommandSpec:
     creates: tuple[str, str] | None = None  # (field, kind) of the object it creates
     parties: tuple[str, ...] = ()  # member fields LIFE-1 guards
     instants: tuple[str, ...] = ()  # instant fields besides `at`
-    more_ids: Callable[[Any], Iterator[tuple[str, str]]] | None = None  # ids nested in values
+    nested: Nested | None = None  # (path, kind, id) of objects named inside values
     validate: Callable[[Any], str | None] | None = None  # CMD-1 checks across fields
 
 
@@ -73,14 +74,14 @@ def command(
     creates: tuple[str, str] | None = None,
     parties: tuple[str, ...] = (),
     instants: tuple[str, ...] = (),
-    more_ids: Callable[[Any], Iterator[tuple[str, str]]] | None = None,
+    nested: Nested | None = None,
     validate: Callable[[Any], str | None] | None = None,
 ) -> Callable[[Handler], Handler]:
     """Register a command class and the function that decides it."""
 
     def register(handler: Handler) -> Handler:
         COMMANDS[str(cls.__struct_config__.tag)] = CommandSpec(
-            cls, handler, authority, refs or {}, creates, parties, instants, more_ids, validate
+            cls, handler, authority, refs or {}, creates, parties, instants, nested, validate
         )
         return handler
 
@@ -123,12 +124,13 @@ def check_ids(cmd: Command, spec: CommandSpec) -> Command | Refusal:
     names += [(name, getattr(cmd, name)) for name in spec.refs]
     if spec.creates:
         names.append((spec.creates[0], getattr(cmd, spec.creates[0])))
-    if spec.more_ids:
-        names += list(spec.more_ids(cmd))
+    if spec.nested:
+        names += [(path, value) for path, _, value in spec.nested(cmd)]
     for name, value in names:
         if value is not None and not SLUG.match(value):
             return refuse(
-                "ID-1", f"{name}: {value[:80]!r} is not a slug ([a-z0-9][a-z0-9-]{{0,63}})"
+                "ID-1",
+                f"{name.rstrip('_')}: {value[:80]!r} is not a slug ([a-z0-9][a-z0-9-]{{0,63}})",
             )
     return cmd
 

@@ -16,8 +16,7 @@ from hightable.core.state import (
     Contract,
     State,
     move_balance,
-    update_contract,
-    update_member,
+    update,
 )
 
 KINDS["contract"] = lambda state: state.contracts
@@ -181,7 +180,7 @@ def _move_bounty(state: State, contract: Contract, amount: int) -> None:
     """Escrow and the target's bounty move together."""
     state.escrow += amount
     target = state.members[contract.target]
-    update_member(state, contract.target, bounty=target.bounty + amount)
+    update(state.members, contract.target, bounty=target.bounty + amount)
 
 
 @applies(ContractPosted)
@@ -202,7 +201,7 @@ def apply_contract_posted(state: State, event: ContractPosted) -> None:
 @applies(BountyRaised)
 def apply_bounty_raised(state: State, event: BountyRaised) -> None:
     contract = state.contracts[event.contract]
-    update_contract(state, event.contract, bounty=contract.bounty + event.amount)
+    update(state.contracts, event.contract, bounty=contract.bounty + event.amount)
     move_balance(state, contract.funded_by, -event.amount)
     _move_bounty(state, contract, event.amount)
 
@@ -210,7 +209,7 @@ def apply_bounty_raised(state: State, event: BountyRaised) -> None:
 @applies(ContractClaimed)
 def apply_contract_claimed(state: State, event: ContractClaimed) -> None:
     contract = state.contracts[event.contract]
-    update_contract(state, event.contract, state="claimed", claimed_by=event.by)
+    update(state.contracts, event.contract, state="claimed", claimed_by=event.by)
     _move_bounty(state, contract, -event.bounty)
     move_balance(state, event.by, event.bounty)
 
@@ -218,6 +217,6 @@ def apply_contract_claimed(state: State, event: ContractClaimed) -> None:
 @applies(ContractCancelled)
 def apply_contract_cancelled(state: State, event: ContractCancelled) -> None:
     contract = state.contracts[event.contract]
-    update_contract(state, event.contract, state="cancelled")
+    update(state.contracts, event.contract, state="cancelled")
     _move_bounty(state, contract, -event.bounty)
     move_balance(state, contract.funded_by, event.bounty)

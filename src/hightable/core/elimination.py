@@ -15,8 +15,7 @@ from hightable.core.state import (
     State,
     add_breach,
     move_balance,
-    update_hotel,
-    update_member,
+    update,
 )
 
 
@@ -95,7 +94,7 @@ def apply_member_eliminated(state: State, event: MemberEliminated) -> None:
         consecrated=event.consecrated,
     )
     life = "deceased" if event.confirmed else "presumed_dead"
-    update_member(state, event.target, life=life, death=death)
+    update(state.members, event.target, life=life, death=death)
 
 
 @applies(Fined)
@@ -109,4 +108,4 @@ def apply_breach_recorded(state: State, event: BreachRecorded) -> None:
     add_breach(state, event.member, event.rule)
     if event.place in state.hotels:
         hotel = state.hotels[event.place]
-        update_hotel(state, event.place, breached_by=hotel.breached_by + (event.member,))
+        update(state.hotels, event.place, breached_by=hotel.breached_by + (event.member,))

@@ -70,7 +70,15 @@ class Draft:
 Applier = Callable[[State, Any], None]
 DeadlineHandler = Callable[[State, str, str, Draft], list[Event]]
 
+Guard = Callable[[State, Any], Refusal | None]
+FollowUp = Callable[[State, list[Event], Draft], list[Event]]
+
 APPLIERS: dict[type[Event], Applier] = {}
+# A later chapter's rule on another chapter's command (PARLAY-1 on `eliminate`), judged after
+# the command's own rules.
+GUARDS: dict[str, list[Guard]] = {}
+# Consequences of a command's events that another chapter keeps (terms met by an elimination).
+FOLLOWUPS: list[FollowUp] = []
 DEADLINE_HANDLERS: dict[str, DeadlineHandler] = {}  # kind of deadline -> its consequences
 KINDS: dict[str, Callable[[State], dict[str, Any]]] = {}  # kind of object -> its table
 
@@ -81,6 +89,19 @@ def applies(cls: type[Event]) -> Callable[[Applier], Applier]:
         return applier
 
     return register
+
+
+def guard(do: str) -> Callable[[Guard], Guard]:
+    def register(check: Guard) -> Guard:
+        GUARDS.setdefault(do, []).append(check)
+        return check
+
+    return register
+
+
+def follow_up(consequence: FollowUp) -> FollowUp:
+    FOLLOWUPS.append(consequence)
+    return consequence
 
 
 def on_deadline(kind: str) -> Callable[[DeadlineHandler], DeadlineHandler]:
@@ -167,6 +188,12 @@ def decide(state: State, cmd: Command) -> Outcome:
     outcome = spec.handler(work, cmd, draft)
     if isinstance(outcome, Refusal):
         return outcome
+    for guard in GUARDS.get(cmd.do, ()):
+        refusal = guard(work, cmd)
+        if refusal:
+            return refusal
+    for follow in FOLLOWUPS:
+        outcome += follow(work, outcome, draft)
     return Accepted(events + outcome)
 
 
@@ -187,10 +214,12 @@ def check_names(state: State, cmd: Command) -> Refusal | None:
     spec = COMMANDS[cmd.do]
     if cmd.by != TABLE and cmd.by not in state.members:
         return refuse("ID-3", f"by: no member {cmd.by!r} in this world")
-    for name, kind in spec.refs.items():
-        value = getattr(cmd, name)
+    named = [(name, kind, getattr(cmd, name)) for name, kind in spec.refs.items()]
+    if spec.nested:
+        named += list(spec.nested(cmd))
+    for name, kind, value in named:
         if value is not None and not exists(state, kind, value):
-            return refuse("ID-3", f"{name}: no {kind} {value!r} in this world")
+            return refuse("ID-3", f"{name.rstrip('_')}: no {kind} {value!r} in this world")
     if spec.creates:
         name, kind = spec.creates
         value = getattr(cmd, name)
@@ -208,5 +237,5 @@ def check_life(state: State, cmd: Command) -> Refusal | None:
         value = getattr(cmd, name)
         member = state.members.get(value) if value is not None else None
         if member is not None and member.deceased:
-            return refuse("LIFE-1", f"{name}: {value} is deceased")
+            return refuse("LIFE-1", f"{name.rstrip('_')}: {value} is deceased")
     return None

@@ -60,6 +60,11 @@ def canonical_json(event: Event) -> bytes:
     return _encoder.encode(event)
 
 
+def sorted_keys(value: Any) -> Any:
+    """A JSON value with every mapping's keys sorted, as a replay from canonical JSON has them."""
+    return msgspec.json.decode(_encoder.encode(value))
+
+
 def to_dict(event: Event) -> dict[str, Any]:
     document: dict[str, Any] = msgspec.json.decode(canonical_json(event))
     return document

@@ -12,7 +12,7 @@ from hightable.core.engine import Draft, applies, on_deadline
 from hightable.core.events import BreachRecorded, Event, event_type
 from hightable.core.instants import add_minutes
 from hightable.core.rules import Refusal, refuse
-from hightable.core.state import State, update_member
+from hightable.core.state import State, update
 
 GraceMinutes = Annotated[int, Meta(ge=0, le=100 * 525_600)]  # up to a hundred years
 
@@ -112,7 +112,7 @@ def decide_excommunicate(state: State, cmd: Excommunicate, draft: Draft) -> list
         )
     ]
     if cmd.grace == 0:  # no hour of grace: the deadline falls with the command
-        events.append(draft.deadline_event(ExcommunicadoTookEffect, at=cmd.at, member=cmd.member))
+        events.append(draft.event(ExcommunicadoTookEffect, member=cmd.member))
     return events
 
 
@@ -133,13 +133,13 @@ def excommunicado_takes_effect(
 
 @applies(Excommunicated)
 def apply_excommunicated(state: State, event: Excommunicated) -> None:
-    update_member(state, event.member, excommunicado_from=event.effective_at)
+    update(state.members, event.member, excommunicado_from=event.effective_at)
     state.deadlines[f"excommunicado:{event.member}"] = event.effective_at
 
 
 @applies(ExcommunicadoTookEffect)
 def apply_excommunicado_took_effect(state: State, event: ExcommunicadoTookEffect) -> None:
-    update_member(state, event.member, excommunicado=True)
+    update(state.members, event.member, excommunicado=True)
     state.deadlines.pop(f"excommunicado:{event.member}", None)
 
 

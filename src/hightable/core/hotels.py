@@ -11,7 +11,7 @@ from hightable.core.engine import KINDS, Draft, applies
 from hightable.core.events import Event, event_type
 from hightable.core.excommunicado import in_effect
 from hightable.core.rules import Refusal, refuse
-from hightable.core.state import Hotel, State, move_balance, update_hotel
+from hightable.core.state import Hotel, State, move_balance, update
 
 Service = Literal[
     "room", "doctor", "armory", "sommelier", "tailor", "cleaners", "cartographer", "concierge"
@@ -177,27 +177,27 @@ def apply_hotel_opened(state: State, event: HotelOpened) -> None:
 
 @applies(ManagerAppointed)
 def apply_manager_appointed(state: State, event: ManagerAppointed) -> None:
-    update_hotel(state, event.hotel, manager=event.member)
+    update(state.hotels, event.hotel, manager=event.member)
 
 
 @applies(ManagerRelieved)
 def apply_manager_relieved(state: State, event: ManagerRelieved) -> None:
-    update_hotel(state, event.hotel, manager=None)
+    update(state.hotels, event.hotel, manager=None)
 
 
 @applies(HotelDeconsecrated)
 def apply_hotel_deconsecrated(state: State, event: HotelDeconsecrated) -> None:
-    update_hotel(state, event.hotel, consecrated=False)
+    update(state.hotels, event.hotel, consecrated=False)
 
 
 @applies(HotelConsecrated)
 def apply_hotel_consecrated(state: State, event: HotelConsecrated) -> None:
-    update_hotel(state, event.hotel, consecrated=True)
+    update(state.hotels, event.hotel, consecrated=True)
 
 
 @applies(HotelClosed)
 def apply_hotel_closed(state: State, event: HotelClosed) -> None:
-    update_hotel(state, event.hotel, open=False)
+    update(state.hotels, event.hotel, open=False)
 
 
 @applies(ServiceUsed)

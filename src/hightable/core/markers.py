@@ -7,7 +7,7 @@ from hightable.core.commands import Command, Id, Text, command
 from hightable.core.engine import KINDS, Draft, applies
 from hightable.core.events import BreachRecorded, Event, event_type
 from hightable.core.rules import Refusal, refuse
-from hightable.core.state import Marker, State, update_marker
+from hightable.core.state import Marker, State, update
 
 KINDS["marker"] = lambda state: state.markers
 
@@ -144,19 +144,19 @@ def apply_marker_sworn(state: State, event: MarkerSworn) -> None:
 
 @applies(MarkerInvoked)
 def apply_marker_invoked(state: State, event: MarkerInvoked) -> None:
-    update_marker(state, event.marker, state="invoked", favor=event.favor)
+    update(state.markers, event.marker, state="invoked", favor=event.favor)
 
 
 @applies(MarkerHonored)
 def apply_marker_honored(state: State, event: MarkerHonored) -> None:
-    update_marker(state, event.marker, state="honored")
+    update(state.markers, event.marker, state="honored")
 
 
 @applies(MarkerRefused)
 def apply_marker_refused(state: State, event: MarkerRefused) -> None:
-    update_marker(state, event.marker, state="refused")
+    update(state.markers, event.marker, state="refused")
 
 
 @applies(MarkerVoided)
 def apply_marker_voided(state: State, event: MarkerVoided) -> None:
-    update_marker(state, event.marker, state="void")
+    update(state.markers, event.marker, state="void")

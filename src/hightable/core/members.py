@@ -9,7 +9,7 @@ from hightable.core.commands import Command, Id, Text, command
 from hightable.core.engine import KINDS, Draft, applies
 from hightable.core.events import Event, Resurfaced, event_type
 from hightable.core.rules import Refusal, refuse
-from hightable.core.state import Member, State, update_member
+from hightable.core.state import Member, State, update
 
 Office = Literal["seat", "elder", "adjudicator"]
 
@@ -58,9 +58,9 @@ def apply_member_registered(state: State, event: MemberRegistered) -> None:
 @applies(OfficeAppointed)
 def apply_office_appointed(state: State, event: OfficeAppointed) -> None:
     member = state.members[event.member]
-    update_member(state, event.member, offices=member.offices + (event.office,))
+    update(state.members, event.member, offices=member.offices + (event.office,))
 
 
 @applies(Resurfaced)
 def apply_resurfaced(state: State, event: Resurfaced) -> None:
-    update_member(state, event.member, life="alive", death=None)
+    update(state.members, event.member, life="alive", death=None)

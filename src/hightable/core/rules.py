@@ -56,6 +56,29 @@ RULES: dict[str, str] = {
     "MARKER-4": "Only the debtor refuses an invoked marker, and refusing is a breach",
     "MARKER-5": "Markers are personal; a dead party's marker is void",
     "MARKER-6": "A marker is sworn to another member",
+    # 8. Terms
+    "TERMS-1": "Only the recipient accepts or renounces terms, and accepts them once",
+    "TERMS-2": "Grants apply on acceptance or on fulfilment, as the terms say",
+    "TERMS-3": "Renouncing accepted terms, or letting them run out, revokes them and is a breach",
+    "TERMS-4": "Terms are offered to another member, with a deadline after the offer",
+    # 9. Duels
+    "DUEL-1": "Only a member of a High Table family, not a recruit, challenges",
+    "DUEL-2": "Only a seat holder is challenged",
+    "DUEL-3": "Only the adjudicator or the elder sanctions and resolves a duel",
+    "DUEL-4": "Each principal names one second and one stand-in, before the hour",
+    "DUEL-5": "A fighter arrives no later than the hour",
+    "DUEL-6": "A sanctioned duel is resolved at or after its hour; who did not arrive forfeits",
+    # 10. Parlay and alliances
+    "PARLAY-1": "No elimination between the parties while a parlay stands",
+    "PARLAY-2": "A parlay is between a member and the adjudicator they asked",
+    "PARLAY-3": "A parlay is answered once, and only a granted one is concluded",
+    "ALLY-1": "Only the named member accepts an alliance",
+    "ALLY-2": "An alliance is between two members, and only they dissolve it",
+    "ALLY-3": "An alliance is accepted while proposed, and dissolved once",
+    # 11. Families
+    "FAMILY-1": "Only the head admits, exiles, enrolls and graduates",
+    "FAMILY-2": "A member belongs to at most one family",
+    "FAMILY-3": "A family's changes must fit it: no exiled head, no graduate who was no recruit",
     # 17. The log
     "CHAIN-1": "Each event is chained to the one before by its hash",
 }

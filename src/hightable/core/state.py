@@ -77,6 +77,57 @@ class Marker(msgspec.Struct, frozen=True):
     favor: str | None = None
 
 
+class Family(msgspec.Struct, frozen=True):
+    name: str
+    head: str
+    high_table: bool
+    members: tuple[str, ...] = ()
+    recruits: tuple[str, ...] = ()
+
+
+class Terms(msgspec.Struct, frozen=True):
+    """Terms offered to a member (§8); grants and requirements as written in the command."""
+
+    offerer: str
+    to: str
+    grants: tuple[Any, ...]
+    requires: tuple[Any, ...]
+    grant_on: str
+    deadline: str | None = None
+    state: str = "offered"  # offered | accepted | fulfilled | renounced | expired
+    met: tuple[bool, ...] = ()
+    granted: bool = False
+    lifted: bool = False  # whether their grant lifted an excommunicado (TERMS-3 restores it)
+
+
+class Duel(msgspec.Struct, frozen=True):
+    challenger: str
+    challenged: str
+    state: str = "challenged"  # challenged | sanctioned | resolved
+    place: str | None = None
+    hour: str | None = None
+    terms: dict[str, tuple[Any, ...]] = {}
+    second: dict[str, str] = {}
+    stand_in: dict[str, str] = {}
+    arrived: tuple[str, ...] = ()  # sides whose fighter arrived by the hour
+    winner: str | None = None
+    fallen: tuple[str, ...] = ()
+
+
+class Parlay(msgspec.Struct, frozen=True):
+    requester: str
+    adjudicator: str
+    state: str = "requested"  # requested | granted | denied | concluded
+    terms: str | None = None
+
+
+class Alliance(msgspec.Struct, frozen=True):
+    proposer: str
+    partner: str
+    purpose: str
+    state: str = "proposed"  # proposed | active | dissolved
+
+
 class CidRecord(msgspec.Struct, frozen=True):
     """What IDEM-1 remembers of an accepted command: its body's digest and its events."""
 
@@ -97,6 +148,11 @@ class State(msgspec.Struct, kw_only=True):
     hotels: dict[str, Hotel] = {}
     contracts: dict[str, Contract] = {}
     markers: dict[str, Marker] = {}
+    families: dict[str, Family] = {}
+    terms: dict[str, Terms] = {}
+    duels: dict[str, Duel] = {}
+    parlays: dict[str, Parlay] = {}
+    alliances: dict[str, Alliance] = {}
     cids: dict[str, CidRecord] = {}
     deadlines: dict[str, str] = {}  # "kind:id" -> the instant it falls (TIME-2)
 
@@ -114,25 +170,14 @@ def initial_state(world: str, start: str) -> State:
     return State(world=world, start=start, clock=start)
 
 
-def update_member(state: State, member_id: str, /, **changes: Any) -> None:
-    state.members[member_id] = structs.replace(state.members[member_id], **changes)
-
-
-def update_hotel(state: State, hotel_id: str, /, **changes: Any) -> None:
-    state.hotels[hotel_id] = structs.replace(state.hotels[hotel_id], **changes)
-
-
-def update_contract(state: State, contract_id: str, /, **changes: Any) -> None:
-    state.contracts[contract_id] = structs.replace(state.contracts[contract_id], **changes)
-
-
-def update_marker(state: State, marker_id: str, /, **changes: Any) -> None:
-    state.markers[marker_id] = structs.replace(state.markers[marker_id], **changes)
+def update(table: dict[str, Any], object_id: str, /, **changes: Any) -> None:
+    """Replace one frozen entity of a table with a changed copy."""
+    table[object_id] = structs.replace(table[object_id], **changes)
 
 
 def add_breach(state: State, member_id: str, rule: str) -> None:
     member = state.members[member_id]
-    update_member(state, member_id, breaches=member.breaches + (rule,))
+    update(state.members, member_id, breaches=member.breaches + (rule,))
 
 
 def balance_of(state: State, account: str) -> int:
@@ -149,9 +194,9 @@ def move_balance(state: State, account: str, delta: int) -> None:
     if account == TABLE:
         state.treasury += delta
     elif account in state.members:
-        update_member(state, account, balance=state.members[account].balance + delta)
+        update(state.members, account, balance=state.members[account].balance + delta)
     else:
-        update_hotel(state, account, balance=state.hotels[account].balance + delta)
+        update(state.hotels, account, balance=state.hotels[account].balance + delta)
 
 
 def coins_accounted(state: State) -> int:

@@ -8,7 +8,6 @@ from typing import Any
 from hightable.core.state import State
 
 SECTIONS: dict[str, Callable[[State], dict[str, Any]]] = {}
-LATER_SECTIONS = ("families", "terms", "duels", "parlays", "alliances")
 
 
 def section(
@@ -32,8 +31,6 @@ def view(state: State) -> dict[str, Any]:
     }
     for name, build in SECTIONS.items():
         document[name] = build(state)
-    for name in LATER_SECTIONS:
-        document.setdefault(name, {})
     return document
 
 
@@ -98,6 +95,83 @@ def markers_view(state: State) -> dict[str, Any]:
             "favor": marker.favor,
         }
         for marker_id, marker in state.markers.items()
+    }
+
+
+@section("families")
+def families_view(state: State) -> dict[str, Any]:
+    return {
+        family_id: {
+            "name": family.name,
+            "head": family.head,
+            "high_table": family.high_table,
+            "members": list(family.members),
+            "recruits": list(family.recruits),
+        }
+        for family_id, family in state.families.items()
+    }
+
+
+@section("terms")
+def terms_view(state: State) -> dict[str, Any]:
+    return {
+        terms_id: {
+            "state": terms.state,
+            "offerer": terms.offerer,
+            "to": terms.to,
+            "grants": list(terms.grants),
+            "requires": list(terms.requires),
+            "met": list(terms.met),
+            "grant_on": terms.grant_on,
+            "deadline": terms.deadline,
+        }
+        for terms_id, terms in state.terms.items()
+    }
+
+
+@section("duels")
+def duels_view(state: State) -> dict[str, Any]:
+    return {
+        duel_id: {
+            "state": duel.state,
+            "challenger": duel.challenger,
+            "challenged": duel.challenged,
+            "place": duel.place,
+            "hour": duel.hour,
+            "terms": {outcome: list(grants) for outcome, grants in duel.terms.items()},
+            "second": dict(duel.second),
+            "stand_in": dict(duel.stand_in),
+            "arrived": list(duel.arrived),
+            "winner": duel.winner,
+            "fallen": list(duel.fallen),
+        }
+        for duel_id, duel in state.duels.items()
+    }
+
+
+@section("parlays")
+def parlays_view(state: State) -> dict[str, Any]:
+    return {
+        parlay_id: {
+            "state": parlay.state,
+            "requester": parlay.requester,
+            "adjudicator": parlay.adjudicator,
+            "terms": parlay.terms,
+        }
+        for parlay_id, parlay in state.parlays.items()
+    }
+
+
+@section("alliances")
+def alliances_view(state: State) -> dict[str, Any]:
+    return {
+        alliance_id: {
+            "state": alliance.state,
+            "proposer": alliance.proposer,
+            "partner": alliance.partner,
+            "purpose": alliance.purpose,
+        }
+        for alliance_id, alliance in state.alliances.items()
     }
 
 

@@ -1,0 +1,93 @@
+"""A member's dossier: who they are in a world, with the instant of each fact, read from the log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from hightable.core.events import Event, to_dict
+from hightable.core.state import State
+from hightable.core.view import members_view
+
+ENVELOPE = ("world", "seq", "at", "type", "by", "cid", "digest")
+OBJECT_FIELDS = ("marker", "terms", "duel", "contract", "alliance", "parlay", "family", "hotel")
+
+
+def mentions(fields: dict[str, Any], member_id: str) -> bool:
+    return any(
+        value == member_id or (isinstance(value, list) and member_id in value)
+        for value in fields.values()
+    )
+
+
+def dossier(events: Sequence[Event], state: State, member_id: str) -> dict[str, Any]:
+    """Everything the ledger holds on a member as of `state`, whose log is `events`."""
+    since: dict[str, str] = {}  # object id -> the instant it entered the log
+    changed: dict[str, str] = {}  # object id -> the instant it last changed
+    timeline: list[dict[str, Any]] = []
+    breaches: list[dict[str, Any]] = []
+    for event in events:
+        fields = to_dict(event)
+        for name in OBJECT_FIELDS:
+            if isinstance(fields.get(name), str):
+                since.setdefault(f"{name}:{fields[name]}", event.at)
+                changed[f"{name}:{fields[name]}"] = event.at
+        if event.type == "breach_recorded" and fields["member"] == member_id:
+            breaches.append({"rule": fields["rule"], "place": fields.get("place"), "at": event.at})
+        if event.by == member_id or mentions(fields, member_id):
+            details = {k: v for k, v in fields.items() if k not in ENVELOPE}
+            timeline.append({"at": event.at, "event": event.type, "by": event.by, **details})
+
+    def dated(kind: str, object_id: str, **facts: Any) -> dict[str, Any]:
+        key = f"{kind}:{object_id}"
+        return {kind: object_id, **facts, "since": since.get(key), "changed": changed.get(key)}
+
+    return {
+        "member": member_id,
+        **members_view(state)[member_id],
+        "breaches": breaches,
+        "markers_held": [
+            dated("marker", mid, debtor=m.debtor, state=m.state, hotel=m.hotel)
+            for mid, m in state.markers.items()
+            if m.holder == member_id
+        ],
+        "markers_owed": [
+            dated("marker", mid, holder=m.holder, state=m.state, hotel=m.hotel)
+            for mid, m in state.markers.items()
+            if m.debtor == member_id
+        ],
+        "contracts_on": [
+            dated("contract", cid, client=c.client, bounty=c.bounty, state=c.state)
+            for cid, c in state.contracts.items()
+            if c.target == member_id
+        ],
+        "contracts_posted": [
+            dated("contract", cid, target=c.target, bounty=c.bounty, state=c.state)
+            for cid, c in state.contracts.items()
+            if c.client == member_id
+        ],
+        "terms": [
+            dated("terms", tid, offerer=t.offerer, to=t.to, state=t.state, deadline=t.deadline)
+            for tid, t in state.terms.items()
+            if member_id in (t.to, t.offerer)
+        ],
+        "duels": [
+            dated(
+                "duel",
+                did,
+                challenger=d.challenger,
+                challenged=d.challenged,
+                state=d.state,
+                hour=d.hour,
+                winner=d.winner,
+            )
+            for did, d in state.duels.items()
+            if member_id in (d.challenger, d.challenged, *d.second.values(), *d.stand_in.values())
+        ],
+        "alliances": [
+            dated("alliance", aid, proposer=a.proposer, partner=a.partner, state=a.state)
+            for aid, a in state.alliances.items()
+            if member_id in (a.proposer, a.partner)
+        ],
+        "timeline": timeline,
+    }
