@@ -89,3 +89,29 @@ def test_the_installed_command_runs() -> None:
     )
     assert 0 == process.returncode, process.stderr
     assert process.stdout.startswith("PASS")
+
+
+def test_view_dossier_prints_a_members_facts_with_instants() -> None:
+    """`--dossier MEMBER` prints status, breaches, terms and the timeline, each with its instant."""
+    story = ROOT / "stories" / "canon" / "parabellum-the-elders-terms.yaml"
+    result = runner.invoke(app, ["view", str(story), "--dossier", "john"])
+    assert 0 == result.exit_code, result.output
+    lines = result.output.splitlines()
+    assert "John Wick (john)" == lines[0]
+    assert "  status              excommunicado" in lines
+    assert "  TERMS-3  (2019-05-20T11:00:00Z)" in lines
+    assert any(
+        line.startswith("  the-elders-terms, from elder to john: renounced") for line in lines
+    )
+    assert "  2019-05-17T18:00:00Z  excommunicado_took_effect by table  member=john" in lines
+
+
+def test_view_dossier_as_of_an_instant_and_of_no_one() -> None:
+    """A dossier as of an earlier instant shows the member as they were; a stranger is named."""
+    story = ROOT / "stories" / "canon" / "parabellum-the-elders-terms.yaml"
+    earlier = runner.invoke(
+        app, ["view", str(story), "--at", "2019-05-19T15:00:00Z", "--dossier", "john"]
+    )
+    assert "  status              active" in earlier.output.splitlines()
+    unknown = runner.invoke(app, ["view", str(story), "--dossier", "keanu"])
+    assert 2 == unknown.exit_code and "no member 'keanu'" in unknown.output
