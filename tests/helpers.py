@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hightable.core import Accepted, Ledger, Refusal
+from hightable.core.instants import add_minutes
 
 START = "2019-05-17T17:00:00Z"
 
@@ -20,8 +21,7 @@ class Play:
 
     def at(self, minute: int | None = None) -> str:
         self.minute = self.minute + 1 if minute is None else minute
-        hours, minutes = divmod(self.minute, 60)
-        return f"2019-05-{17 + (17 + hours) // 24:02d}T{(17 + hours) % 24:02d}:{minutes:02d}:00Z"
+        return add_minutes(START, self.minute)
 
     def do(self, by: str, do: str, minute: int | None = None, **fields: Any) -> Any:
         return self.ledger.execute({"by": by, "do": do, "at": self.at(minute), **fields})

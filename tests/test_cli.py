@@ -62,7 +62,6 @@ def test_view_errors_are_clear() -> None:
     """A bad instant, a path that leads nowhere, or a missing story: exit 2 and a message."""
     cases = [
         (["view", str(GRACE), "--at", "teatime"], "--at:"),
-        (["view", str(GRACE), "--at", "1990-01-01T00:00:00Z"], "TIME-3"),
         (["view", str(GRACE), "--path", "members.nobody"], "no 'nobody' in members"),
         (["view", str(ROOT / "nowhere.yaml")], "No such file"),
     ]
@@ -71,6 +70,12 @@ def test_view_errors_are_clear() -> None:
         assert 2 == result.exit_code, arguments
         assert message in result.output
         assert "Traceback" not in result.output
+
+
+def test_view_outside_the_worlds_time_is_a_refusal() -> None:
+    """TIME-3 is a rule: exit 1, naming it."""
+    result = runner.invoke(app, ["view", str(GRACE), "--at", "1990-01-01T00:00:00Z"])
+    assert 1 == result.exit_code and "TIME-3" in result.output
 
 
 def test_rules_lists_titles() -> None:

@@ -8,7 +8,7 @@ import json
 from msgspec import structs
 
 from helpers import Play
-from hightable.core import Record, canonical_json, verify
+from hightable.core import canonical_json, verify
 
 
 def sample() -> Play:
@@ -74,13 +74,13 @@ def test_chain_1_verify_names_an_event_rewritten_with_its_own_seq() -> None:
     """CHAIN-1: an inserted event that claims a seq, with a forged hash, is caught."""
     records = list(sample().ledger.records)
     forged = records[4].body.replace(b'"john"', b'"zero"')
-    records[4] = Record(records[4].seq, forged, hashlib.sha256(forged).hexdigest())
+    records[4] = structs.replace(records[4], body=forged, hash=hashlib.sha256(forged).hexdigest())
     assert 5 == verify(records).bad_seq
 
 
 def test_chain_1_verify_catches_a_body_whose_seq_lies() -> None:
     """CHAIN-1: an event stored under seq 3 that says it is seq 4."""
     records = list(sample().ledger.records)
-    records[2] = Record(3, records[3].body, records[3].hash)
+    records[2] = structs.replace(records[3], seq=3)
     verdict = verify(records)
     assert 3 == verdict.bad_seq

@@ -13,9 +13,14 @@ GENESIS = bytes(32)  # the first event's prev_hash: 32 zero bytes
 
 
 class Record(msgspec.Struct, frozen=True):
-    """An event as stored: its canonical JSON and the hash that seals it (hex)."""
+    """An event as stored: its canonical JSON and the hash that seals it (hex).
+
+    `at` and `type` repeat what the body says, so that a store can find events by instant.
+    """
 
     seq: int
+    at: str
+    type: str
     body: bytes
     hash: str
 
@@ -40,7 +45,7 @@ def seal(events: Iterable[Event], prev_hash: bytes) -> list[Record]:
     for event in events:
         body = canonical_json(event)
         prev_hash = link(prev_hash, body)
-        records.append(Record(event.seq, body, prev_hash.hex()))
+        records.append(Record(event.seq, event.at, event.type, body, prev_hash.hex()))
     return records
 
 

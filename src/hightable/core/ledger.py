@@ -78,11 +78,23 @@ class Ledger:
 
 def state_as_of(events: Sequence[Event], instant: str) -> State | Refusal:
     """Replay the events up to `instant`, then let the deadlines up to it fall (TIME-3)."""
-    start, clock = events[0].at, events[-1].at
-    if not start <= instant <= clock:
-        return refuse("TIME-3", f"{instant} is outside the world's time, {start} to {clock}")
-    state = replay(event for event in events if event.at <= instant)
-    state, due = fall_deadlines(state, instant, Draft(state, None, instant))
+    refusal = check_within(events[0].at, events[-1].at, instant)
+    if refusal:
+        return refusal
+    return advance_to(replay(event for event in events if event.at <= instant), (), instant)
+
+
+def check_within(start: str, clock: str, instant: str) -> Refusal | None:
+    """TIME-3: a view is of an instant between the world's start and its clock."""
+    if start <= instant <= clock:
+        return None
+    return refuse("TIME-3", f"{instant} is outside the world's time, {start} to {clock}")
+
+
+def advance_to(state: State, events: Iterable[Event], instant: str) -> State:
+    """Apply events (all at or before `instant`), let deadlines up to it fall, set the clock."""
+    evolve_all(state, events)
+    state, _ = fall_deadlines(state, instant, Draft(state, None, instant))
     state.clock = instant
     return state
 

@@ -1,0 +1,84 @@
+"""`hightable view`: the view of a world (a story's or a stored one), as JSON or as a dossier."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from hightable.cli.app import StoreOption, app, err, fail, out, service_for
+from hightable.core import Event, PathError, Refusal, State, lookup, view
+from hightable.core.dossier import dossier
+from hightable.core.instants import InstantError, parse_instant
+from hightable.dossier_text import dossier_lines
+from hightable.stories import StoryError, load_story, play
+
+
+@app.command("view")
+def view_command(
+    target: Annotated[
+        str, typer.Argument(metavar="STORY|WORLD", help="A story file, or a stored world's id.")
+    ],
+    at: Annotated[str | None, typer.Option(help="An instant; default: the world's clock.")] = None,
+    path: Annotated[str | None, typer.Option(help="A dotted path, e.g. members.john.")] = None,
+    dossier_of: Annotated[
+        str | None, typer.Option("--dossier", metavar="MEMBER", help="A member's dossier, as text.")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Print the view of a world as of an instant, as JSON (or a member's dossier)."""
+    instant = None
+    if at is not None:
+        try:
+            instant = parse_instant(at)
+        except InstantError as error:
+            fail(f"--at: {error}")
+    if target.endswith((".yaml", ".yml")) or Path(target).is_file():
+        state, events = story_state(Path(target), instant)
+    else:
+        with service_for(store) as service:
+            found = service.state_at(target, instant)
+            if isinstance(found, Refusal):
+                fail(str(found), code=1)
+            state = found
+            events = list(service.log(target)) if dossier_of else []
+    show(state, events, path, dossier_of)
+
+
+def story_state(story_path: Path, instant: str | None) -> tuple[State, list[Event]]:
+    try:
+        story = load_story(story_path)
+    except StoryError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"{story_path}: {error.strerror}")
+    result, ledger = play(story, keep_going=True)
+    if result.failure:
+        err.print(
+            f"note: the story does not pass (line {result.failure.line}: {result.failure.seen})"
+        )
+    state = ledger.state_at(instant)
+    if isinstance(state, Refusal):
+        fail(str(state), code=1)
+    return state, ledger.events
+
+
+def show(state: State, events: Sequence[Event], path: str | None, dossier_of: str | None) -> None:
+    if dossier_of is not None:
+        if dossier_of not in state.members:
+            fail(f"--dossier: no member {dossier_of!r} in this world")
+        known = [event for event in events if event.at <= state.clock]
+        for line in dossier_lines(dossier(known, state, dossier_of)):
+            out.print(line)
+        return
+    document: Any = view(state)
+    if path:
+        try:
+            document = lookup(document, path)
+        except PathError as error:
+            fail(f"--path: {error}")
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,30 @@
+"""The one exception family of hightable: for broken storage and corrupt logs, never for a rule.
+
+Breaking a rule is an expected outcome and is returned as a `Refusal`; these are raised.
+"""
+
+
+class HightableError(Exception):
+    """Base of every error hightable raises."""
+
+
+class StoreError(HightableError):
+    """The store failed or could not be reached; the driver's own error is its cause."""
+
+
+class Conflict(StoreError):
+    """Another writer appended to the world first: the expected seq is taken (re-decide)."""
+
+    def __init__(self, world: str, expected_seq: int, head_seq: int):
+        super().__init__(
+            f"world {world}: expected to append seq {expected_seq}, but the head is {head_seq}"
+        )
+        self.world, self.expected_seq, self.head_seq = world, expected_seq, head_seq
+
+
+class WorldExists(StoreError):
+    """WORLD-1: the world id is taken in this store."""
+
+
+class Corrupt(HightableError):
+    """The stored log is no sound chain: a gap, a repeat, or bytes that do not match their hash."""

@@ -1,0 +1,326 @@
+"""Worlds kept in a store: the imperative shell around the pure core.
+
+Load a world (a snapshot and the log after it, the chain checked as it is read), let the core
+decide, seal the events into the chain, append them with the seq they must take, and only then
+answer. Two writers racing on one world never share a seq: the loser catches up and decides
+again. Nothing here judges a rule: that is the core's alone.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+from msgspec import structs
+
+from hightable.core import (
+    Accepted,
+    Event,
+    Outcome,
+    Refusal,
+    Replayed,
+    State,
+    Verdict,
+    create_world,
+    decide,
+    decode_event,
+    evolve,
+    parse_command,
+    verify,
+)
+from hightable.core.chain import GENESIS, Record, link, seal
+from hightable.core.engine import CorruptLog, evolve_all
+from hightable.core.ledger import advance_to, check_within
+from hightable.core.rules import refuse
+from hightable.core.state import initial_state
+from hightable.core.world import WorldCreated
+from hightable.errors import Conflict, Corrupt, StoreError, WorldExists
+from hightable.store import EventStore, Snapshot
+
+SNAPSHOT_EVERY = 1_000
+SNAPSHOT_FORMAT = 1  # bump when State changes shape: older snapshots are then ignored
+RETRIES = 50
+Progress = Callable[[int], None]
+
+
+class SnapshotBody(msgspec.Struct):
+    format: int
+    hash: str
+    state: State
+
+
+@dataclass
+class Loaded:
+    """A world as this process last saw it: its state after `head`, the last record."""
+
+    state: State
+    head: Record
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The outcomes of a batch of commands; `applied` is False when an atomic batch was refused."""
+
+    outcomes: list[Outcome]
+    applied: bool
+
+
+class WorldService:
+    def __init__(self, store: EventStore, snapshot_every: int = SNAPSHOT_EVERY) -> None:
+        self.store = store
+        self.snapshot_every = snapshot_every
+        self.progress: Progress | None = None  # told the count as a long log is replayed
+        self._cache: dict[str, Loaded] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_lock = threading.Lock()
+
+    def _lock(self, world: str) -> threading.Lock:
+        with self._locks_lock:
+            return self._locks.setdefault(world, threading.Lock())
+
+    # -- creating ------------------------------------------------------------------------------
+
+    def create(self, world: str, start: object) -> Record | Refusal:
+        """WORLD-1: a new world, its first event durable before this returns."""
+        created = create_world(world, start)
+        if isinstance(created, Refusal):
+            return created
+        state, event = created
+        return self._create_from(world, state.start, [event])
+
+    def _create_from(self, world: str, start: str, events: list[Event]) -> Record | Refusal:
+        records = seal(events, GENESIS)
+        try:
+            self.store.create_world(world, start, records)
+        except WorldExists:
+            return refuse("WORLD-1", f"a world {world!r} exists already")
+        return records[-1]
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def _load(self, world: str) -> Loaded | Refusal:
+        """The world caught up with the store: from the cache, a snapshot, or the first event."""
+        loaded = self._cache.get(world) or self._from_snapshot(world)
+        after = loaded.head.seq if loaded else 0
+        prev = bytes.fromhex(loaded.head.hash) if loaded else GENESIS
+        state = loaded.state if loaded else None
+        head = loaded.head if loaded else None
+        for count, record in enumerate(self.store.read(world, after=after), start=1):
+            state = _apply_checked(world, state, record, prev)
+            prev, head = bytes.fromhex(record.hash), record
+            if self.progress and count % 1_000 == 0:
+                self.progress(count)
+        if state is None or head is None:
+            return refuse("ID-3", f"no world {world!r} in this store")
+        self._cache[world] = Loaded(state, head)
+        return self._cache[world]
+
+    def _from_snapshot(self, world: str, at_or_before: str | None = None) -> Loaded | None:
+        snapshot = self.store.latest_snapshot(world, at_or_before)
+        if snapshot is None:
+            return None
+        try:
+            body = msgspec.json.decode(snapshot.body, type=SnapshotBody)
+        except msgspec.DecodeError:
+            return None  # a cache we cannot read is no loss
+        if body.format != SNAPSHOT_FORMAT:
+            return None
+        head = Record(snapshot.seq, snapshot.at, "", b"", body.hash)
+        return Loaded(body.state, head)
+
+    def state(self, world: str) -> State | Refusal:
+        loaded = self._load(world)
+        return loaded if isinstance(loaded, Refusal) else loaded.state
+
+    def state_at(self, world: str, instant: str | None = None) -> State | Refusal:
+        """The world as of an instant (TIME-3): a snapshot before it and a short replay."""
+        loaded = self._load(world)
+        if isinstance(loaded, Refusal) or instant is None or instant == loaded.state.clock:
+            return loaded if isinstance(loaded, Refusal) else loaded.state
+        refusal = check_within(loaded.state.start, loaded.state.clock, instant)
+        if refusal:
+            return refusal
+        base = self._from_snapshot(world, at_or_before=instant)
+        after = base.head.seq if base else 0
+        events = (
+            decode_event(record.body) for record in self.store.read(world, after, until_at=instant)
+        )
+        if base is None:
+            first = next(events)
+            if not isinstance(first, WorldCreated):
+                raise Corrupt(f"world {world}: the log does not begin with world_created")
+            state = evolve(initial_state(first.world, first.start), first)
+        else:
+            state = base.state
+        return advance_to(state, events, instant)
+
+    # -- deciding -----------------------------------------------------------------------------
+
+    def execute(self, world: str, raw: object) -> Outcome:
+        """One command: decided, sealed and durable before the outcome is returned."""
+        return self.execute_batch(world, [raw]).outcomes[0]
+
+    def execute_batch(self, world: str, raws: Iterable[object], atomic: bool = False) -> Batch:
+        """Many commands in one transaction (group commit), each decided after the one before.
+
+        With `atomic`, one refusal refuses the whole batch and nothing is appended.
+        """
+        commands = [parse_command(raw) for raw in raws]
+        with self._lock(world):
+            for attempt in range(RETRIES):
+                loaded = self._load(world)
+                if isinstance(loaded, Refusal):
+                    return Batch([loaded] * len(commands), False)
+                work = loaded.state.fork()
+                outcomes, events = self._decide_all(world, work, commands)
+                if atomic and any(isinstance(o, Refusal) for o in outcomes):
+                    return Batch(outcomes, False)
+                if not events:
+                    return Batch(outcomes, True)
+                records = seal(events, bytes.fromhex(loaded.head.hash))
+                try:
+                    self.store.append(world, records)
+                except Conflict:
+                    # Another writer took the seq: wait a little, catch up and decide again.
+                    # The random wait keeps two writers from colliding in lockstep forever.
+                    time.sleep(random.uniform(0, min(0.05, 0.0005 * 2**attempt)))
+                    continue
+                except StoreError:
+                    self._cache.pop(world, None)  # the outcome is unknown: reload next time
+                    raise
+                self._remember(world, loaded, work, records)
+                return Batch(outcomes, True)
+        raise StoreError(f"world {world}: gave up after {RETRIES} conflicting writers")
+
+    def _decide_all(
+        self, world: str, work: State, commands: list[Any]
+    ) -> tuple[list[Outcome], list[Event]]:
+        outcomes: list[Outcome] = []
+        events: list[Event] = []
+        for command in commands:
+            outcome = command if isinstance(command, Refusal) else decide(work, command)
+            if isinstance(outcome, Accepted):
+                evolve_all(work, outcome.events)
+                events += outcome.events
+            outcomes.append(outcome)
+        return outcomes, events
+
+    def _remember(self, world: str, loaded: Loaded, work: State, records: list[Record]) -> None:
+        before = loaded.head.seq
+        loaded.state, loaded.head = work, records[-1]
+        if loaded.head.seq // self.snapshot_every > before // self.snapshot_every:
+            self.snapshot(world)
+
+    def snapshot(self, world: str) -> None:
+        """Cache the current state of a world (a snapshot is never the truth)."""
+        loaded = self._load(world)
+        if isinstance(loaded, Refusal):
+            return
+        body = msgspec.json.encode(SnapshotBody(SNAPSHOT_FORMAT, loaded.head.hash, loaded.state))
+        self.store.save_snapshot(Snapshot(world, loaded.head.seq, loaded.state.clock, body))
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def events_of(self, world: str, outcome: Accepted | Replayed) -> list[Event]:
+        if isinstance(outcome, Accepted):
+            return outcome.events
+        records = self.store.read(world, outcome.first_seq - 1, until_seq=outcome.last_seq)
+        return [decode_event(record.body) for record in records]
+
+    def log(self, world: str, after: int = 0, limit: int | None = None) -> Iterator[Event]:
+        until = after + limit if limit is not None else None
+        for record in self.store.read(world, after, until_seq=until):
+            yield decode_event(record.body)
+
+    def verify(self, world: str, progress: Progress | None = None) -> Verdict | Refusal:
+        """CHAIN-1 over the stored log: the first event whose bytes or order changed."""
+        if self.store.head(world) is None:
+            return refuse("ID-3", f"no world {world!r} in this store")
+        return verify(_counted(self.store.read(world), progress))
+
+    def export(self, world: str) -> Iterator[bytes]:
+        """The log as JSON lines: each event's canonical JSON, the bytes its hash seals."""
+        for record in self.store.read(world):
+            yield record.body
+
+    # -- new worlds from old logs -------------------------------------------------------------
+
+    def fork(self, world: str, new: str, instant: str) -> Record | Refusal:
+        """A what-if branch: a new world holding the log of `world` up to `instant`."""
+        loaded = self._load(world)
+        if isinstance(loaded, Refusal):
+            return loaded
+        refusal = check_within(loaded.state.start, loaded.state.clock, instant)
+        if refusal:
+            return refusal
+        events = [decode_event(record.body) for record in self.store.read(world, until_at=instant)]
+        return self.adopt(new, events)
+
+    def adopt(
+        self, world: str, events: list[Event], progress: Progress | None = None
+    ) -> Record | Refusal:
+        """Store a log under a world id (an import, a fork, a kept story), after replaying it."""
+        created = create_world(world, events[0].at if events else None)
+        if isinstance(created, Refusal):
+            return created
+        renamed = [structs.replace(event, world=world) for event in events]
+        try:
+            state = _replay_counted(renamed, progress)
+        except CorruptLog as error:
+            return refuse("CHAIN-1", f"the log cannot be replayed: {error}")
+        return self._create_from(world, state.start, renamed)
+
+    def import_lines(
+        self, world: str | None, lines: Iterable[bytes], progress: Progress | None = None
+    ) -> Record | Refusal:
+        """Import a world from JSON lines (as `export` writes them)."""
+        events = []
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                events.append(decode_event(line))
+            except (msgspec.DecodeError, msgspec.ValidationError) as error:
+                return refuse("CMD-1", f"line {number}: not an event ({error})")
+        if not events:
+            return refuse("CMD-1", "no event to import")
+        return self.adopt(world or events[0].world, events, progress)
+
+
+def _apply_checked(world: str, state: State | None, record: Record, prev: bytes) -> State:
+    """Apply one stored record, checking its place in the chain as it is read (CHAIN-1)."""
+    if link(prev, record.body).hex() != record.hash:
+        raise Corrupt(f"world {world}: seq {record.seq} does not match its hash; run verify")
+    try:
+        event = decode_event(record.body)
+        if state is None:
+            if not isinstance(event, WorldCreated):
+                raise CorruptLog("a world's log begins with world_created")
+            state = initial_state(event.world, event.start)
+        return evolve(state, event)
+    except (CorruptLog, msgspec.DecodeError, msgspec.ValidationError) as error:
+        raise Corrupt(f"world {world}: seq {record.seq}: {error}") from error
+
+
+def _counted(records: Iterable[Record], progress: Progress | None) -> Iterator[Record]:
+    for count, record in enumerate(records, start=1):
+        if progress and count % 1_000 == 0:
+            progress(count)
+        yield record
+
+
+def _replay_counted(events: list[Event], progress: Progress | None) -> State:
+    first = events[0]
+    if not isinstance(first, WorldCreated):
+        raise CorruptLog("a world's log begins with world_created")
+    state = initial_state(first.world, first.start)
+    for count, event in enumerate(events, start=1):
+        evolve(state, event)
+        if progress and count % 1_000 == 0:
+            progress(count)
+    return state

@@ -1,0 +1,45 @@
+"""Durable worlds: the event-store interface and its backends, named by a URL.
+
+`sqlite:///PATH` (the default: `hightable.db` in the current folder), `postgresql://...`, or
+`memory://` (for tests). The URL comes from `--store` or the `HIGHTABLE_STORE` variable.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hightable.errors import StoreError
+from hightable.store.base import EventStore, Snapshot, WorldSummary
+from hightable.store.memory import MemoryStore
+
+DEFAULT_URL = "sqlite:///hightable.db"
+
+__all__ = [
+    "DEFAULT_URL",
+    "EventStore",
+    "MemoryStore",
+    "Snapshot",
+    "WorldSummary",
+    "open_store",
+    "store_url",
+]
+
+
+def store_url(given: str | None = None) -> str:
+    return given or os.environ.get("HIGHTABLE_STORE") or DEFAULT_URL
+
+
+def open_store(url: str | None = None) -> EventStore:
+    """Open (and create or migrate) the store a URL names."""
+    url = store_url(url)
+    if url.startswith("sqlite:///"):
+        from hightable.store.sqlite import SqliteStore
+
+        return SqliteStore(url.removeprefix("sqlite:///"), url)
+    if url.startswith(("postgresql://", "postgres://")):
+        from hightable.store.postgres import PostgresStore
+
+        return PostgresStore(url)
+    if url.startswith("memory://"):
+        return MemoryStore(url)
+    raise StoreError(f"{url!r}: a store URL is sqlite:///PATH, postgresql://... or memory://")

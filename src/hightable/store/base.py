@@ -1,0 +1,95 @@
+"""The event-store interface every backend implements: worlds, their logs, snapshots.
+
+A store keeps records (`core.chain.Record`) per world, numbered from 1 without gaps. Appending
+names the seq it expects to write next, so that two writers never both get the same seq: the
+loser gets `Conflict` and re-decides. Every method is one transaction.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from hightable.core.chain import Record
+from hightable.errors import Conflict
+
+PAGE = 5_000  # records fetched per round trip when reading a long log
+
+
+@dataclass(frozen=True)
+class WorldSummary:
+    world: str
+    start: str
+    events: int
+    clock: str
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A cached state of a world after `seq` (never the truth: the log is)."""
+
+    world: str
+    seq: int
+    at: str
+    body: bytes
+
+
+class EventStore(ABC):
+    """Where worlds live between commands."""
+
+    url: str
+
+    @abstractmethod
+    def create_world(self, world: str, start: str, records: Sequence[Record]) -> None:
+        """Create a world with its log from seq 1; `WorldExists` if the id is taken (WORLD-1)."""
+
+    @abstractmethod
+    def append(self, world: str, records: Sequence[Record]) -> None:
+        """Append records whose first seq must be the head's seq + 1, else `Conflict`."""
+
+    @abstractmethod
+    def head(self, world: str) -> Record | None:
+        """The last record of a world, or None if there is no such world."""
+
+    @abstractmethod
+    def read(
+        self, world: str, after: int = 0, until_seq: int | None = None, until_at: str | None = None
+    ) -> Iterator[Record]:
+        """Records with seq > after, up to a seq and/or an instant, in seq order."""
+
+    @abstractmethod
+    def worlds(self) -> list[WorldSummary]:
+        """Every world of the store, by id."""
+
+    @abstractmethod
+    def save_snapshot(self, snapshot: Snapshot) -> None:
+        """Keep a cached state (replacing one at the same seq)."""
+
+    @abstractmethod
+    def latest_snapshot(self, world: str, at_or_before: str | None = None) -> Snapshot | None:
+        """The newest snapshot of a world, optionally no later than an instant."""
+
+    @abstractmethod
+    def drop_snapshots(self, world: str | None = None) -> None:
+        """Forget cached states (of one world or of all): no answer may change."""
+
+    def close(self) -> None:  # noqa: B027  (a store without connections has nothing to release)
+        """Release connections."""
+
+    def __enter__(self) -> EventStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def check_next(world: str, records: Sequence[Record], head_seq: int) -> None:
+    """Raise `Conflict` unless the records continue the log right after its head, without gaps."""
+    if not records:
+        return
+    if records[0].seq != head_seq + 1:
+        raise Conflict(world, records[0].seq, head_seq)
+    for before, after in zip(records, records[1:], strict=False):
+        if after.seq != before.seq + 1:
+            raise ValueError(f"records to append skip from seq {before.seq} to {after.seq}")

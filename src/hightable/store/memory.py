@@ -1,0 +1,69 @@
+"""The in-memory store: for tests and stories; it forgets everything when the process ends."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+
+from hightable.core.chain import Record
+from hightable.errors import WorldExists
+from hightable.store.base import EventStore, Snapshot, WorldSummary, check_next
+
+
+class MemoryStore(EventStore):
+    def __init__(self, url: str = "memory://") -> None:
+        self.url = url
+        self._lock = threading.Lock()
+        self._starts: dict[str, str] = {}
+        self._logs: dict[str, list[Record]] = {}
+        self._snapshots: dict[str, dict[int, Snapshot]] = {}
+
+    def create_world(self, world: str, start: str, records: Sequence[Record]) -> None:
+        with self._lock:
+            if world in self._logs:
+                raise WorldExists(f"a world {world!r} exists already")
+            check_next(world, records, 0)
+            self._starts[world], self._logs[world] = start, list(records)
+
+    def append(self, world: str, records: Sequence[Record]) -> None:
+        with self._lock:
+            log = self._logs[world]
+            check_next(world, records, len(log))
+            log.extend(records)
+
+    def head(self, world: str) -> Record | None:
+        log = self._logs.get(world)
+        return log[-1] if log else None
+
+    def read(
+        self, world: str, after: int = 0, until_seq: int | None = None, until_at: str | None = None
+    ) -> Iterator[Record]:
+        for record in list(self._logs.get(world, ()))[after:until_seq]:
+            if until_at is not None and record.at > until_at:
+                return
+            yield record
+
+    def worlds(self) -> list[WorldSummary]:
+        return [
+            WorldSummary(world, self._starts[world], len(log), log[-1].at)
+            for world, log in sorted(self._logs.items())
+        ]
+
+    def save_snapshot(self, snapshot: Snapshot) -> None:
+        with self._lock:
+            self._snapshots.setdefault(snapshot.world, {})[snapshot.seq] = snapshot
+
+    def latest_snapshot(self, world: str, at_or_before: str | None = None) -> Snapshot | None:
+        candidates = [
+            snapshot
+            for snapshot in self._snapshots.get(world, {}).values()
+            if at_or_before is None or snapshot.at <= at_or_before
+        ]
+        return max(candidates, key=lambda snapshot: snapshot.seq, default=None)
+
+    def drop_snapshots(self, world: str | None = None) -> None:
+        with self._lock:
+            if world is None:
+                self._snapshots.clear()
+            else:
+                self._snapshots.pop(world, None)

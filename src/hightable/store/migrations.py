@@ -1,0 +1,26 @@
+"""The store's schema, versioned: each migration runs once, in order, recorded in the store itself.
+
+A new version is appended to MIGRATIONS; a released one is never edited.
+"""
+
+from __future__ import annotations
+
+# (version, statements). `{blob}` and `{int}` are filled in per dialect.
+MIGRATIONS: list[tuple[int, list[str]]] = [
+    (
+        1,
+        [
+            "CREATE TABLE worlds (world TEXT PRIMARY KEY, start TEXT NOT NULL)",
+            # The primary key leads with the world: a store shards by world (docs/scaling.md).
+            "CREATE TABLE events (world TEXT NOT NULL, seq {int} NOT NULL, at TEXT NOT NULL,"
+            " type TEXT NOT NULL, body {blob} NOT NULL, hash TEXT NOT NULL,"
+            " PRIMARY KEY (world, seq))",
+            "CREATE INDEX events_by_instant ON events (world, at, seq)",
+            "CREATE TABLE snapshots (world TEXT NOT NULL, seq {int} NOT NULL, at TEXT NOT NULL,"
+            " body {blob} NOT NULL, PRIMARY KEY (world, seq))",
+        ],
+    ),
+]
+
+SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS hightable_schema (version INTEGER NOT NULL)"
+LATEST = MIGRATIONS[-1][0]

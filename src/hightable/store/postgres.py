@@ -1,0 +1,45 @@
+"""The store for many nodes: PostgreSQL through psycopg 3."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+import psycopg.errors
+
+from hightable.errors import StoreError
+from hightable.store.sql import SqlStore
+
+
+class PostgresStore(SqlStore):
+    placeholder = "%s"
+    blob = "BYTEA"
+    integer = "BIGINT"
+    upsert_snapshot = (
+        "INSERT INTO snapshots (world, seq, at, body) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (world, seq) DO UPDATE SET at = EXCLUDED.at, body = EXCLUDED.body"
+    )
+    driver_errors = (psycopg.Error,)
+    unique_violation = (psycopg.errors.UniqueViolation,)
+
+    def _connect(self) -> Any:
+        try:
+            return psycopg.connect(self.url, connect_timeout=10)
+        except psycopg.Error as error:
+            raise StoreError(f"{safe_url(self.url)}: cannot connect ({error})") from error
+
+    def _begin(self, cursor: Any) -> None:
+        pass  # psycopg opens a transaction with the first statement
+
+    def _lock_schema(self, cursor: Any) -> None:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('hightable schema'))")
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    scheme, _, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not at:
+        return url
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}@{host}"

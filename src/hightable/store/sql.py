@@ -1,0 +1,250 @@
+"""What the SQLite and PostgreSQL stores share: the statements, written once for both."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from hightable.core.chain import Record
+from hightable.errors import Conflict, StoreError, WorldExists
+from hightable.store.base import PAGE, EventStore, Snapshot, WorldSummary, check_next
+from hightable.store.migrations import LATEST, MIGRATIONS, SCHEMA_TABLE
+
+COLUMNS = "seq, at, type, body, hash"
+
+
+class SqlStore(EventStore):
+    """An event store over a DB-API connection; subclasses say how to connect and lock.
+
+    One connection per thread; each public method is one transaction.
+    """
+
+    placeholder = "?"
+    blob = "BLOB"
+    integer = "INTEGER"
+    upsert_snapshot = ""
+    driver_errors: tuple[type[BaseException], ...] = ()
+    unique_violation: tuple[type[BaseException], ...] = ()
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._all_lock = threading.Lock()
+        with self._transaction() as cursor:
+            self._migrate(cursor)
+
+    # -- connections and transactions ------------------------------------------------------
+
+    def _connect(self) -> Any:
+        raise NotImplementedError
+
+    def _begin(self, cursor: Any) -> None:
+        """Open a write transaction (and take whatever lock serializes writers)."""
+
+    def _connection(self) -> Any:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = self._connect()
+            with self._all_lock:
+                self._all.append(connection)
+        return connection
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        connection = self._connection()
+        try:
+            cursor = connection.cursor()
+            self._begin(cursor)
+            yield cursor
+            connection.commit()
+        except BaseException:
+            self._rollback(connection)
+            raise
+
+    @staticmethod
+    def _rollback(connection: Any) -> None:
+        try:
+            connection.rollback()
+        except Exception:  # the connection may be gone; the transaction is then gone too
+            pass
+
+    def _sql(self, statement: str) -> str:
+        return statement.replace("?", self.placeholder)
+
+    def _run(self, work: Callable[[Any], Any]) -> Any:
+        """Run one transaction, wrapping driver errors so that none leaks out."""
+        try:
+            with self._transaction() as cursor:
+                return work(cursor)
+        except self.driver_errors as error:
+            raise StoreError(f"{self.url}: {error}") from error
+
+    def close(self) -> None:
+        with self._all_lock:
+            for connection in self._all:
+                try:
+                    connection.close()
+                except Exception:
+                    pass
+            self._all.clear()
+        self._local = threading.local()
+
+    # -- schema ------------------------------------------------------------------------------
+
+    def _lock_schema(self, cursor: Any) -> None:
+        """Keep two processes from migrating at once (SQLite's write lock already does)."""
+
+    def _migrate(self, cursor: Any) -> None:
+        self._lock_schema(cursor)
+        cursor.execute(SCHEMA_TABLE)
+        cursor.execute("SELECT max(version) FROM hightable_schema")
+        current = cursor.fetchone()[0] or 0
+        if current > LATEST:
+            raise StoreError(f"{self.url}: schema version {current} is newer than this hightable")
+        for version, statements in MIGRATIONS:
+            if version > current:
+                for statement in statements:
+                    cursor.execute(statement.format(blob=self.blob, int=self.integer))
+                cursor.execute(
+                    self._sql("INSERT INTO hightable_schema (version) VALUES (?)"), (version,)
+                )
+
+    def schema_version(self) -> int:
+        return int(
+            self._run(
+                lambda c: (c.execute("SELECT max(version) FROM hightable_schema"), c.fetchone()[0])[
+                    1
+                ]
+            )
+        )
+
+    # -- the log -----------------------------------------------------------------------------
+
+    def create_world(self, world: str, start: str, records: Sequence[Record]) -> None:
+        def work(cursor: Any) -> None:
+            cursor.execute(
+                self._sql("INSERT INTO worlds (world, start) VALUES (?, ?)"), (world, start)
+            )
+            check_next(world, records, 0)
+            self._insert(cursor, world, records)
+
+        try:
+            self._run(work)
+        except StoreError as error:
+            if isinstance(error.__cause__, self.unique_violation):
+                raise WorldExists(f"a world {world!r} exists already") from None
+            raise
+
+    def append(self, world: str, records: Sequence[Record]) -> None:
+        def work(cursor: Any) -> None:
+            cursor.execute(self._sql("SELECT max(seq) FROM events WHERE world = ?"), (world,))
+            check_next(world, records, cursor.fetchone()[0] or 0)
+            self._insert(cursor, world, records)
+
+        try:
+            self._run(work)
+        except StoreError as error:
+            if isinstance(error.__cause__, self.unique_violation):  # lost the race to that seq
+                raise Conflict(world, records[0].seq, records[0].seq) from None
+            raise
+
+    def _insert(self, cursor: Any, world: str, records: Sequence[Record]) -> None:
+        cursor.executemany(
+            self._sql(f"INSERT INTO events (world, {COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"),
+            [(world, r.seq, r.at, r.type, r.body, r.hash) for r in records],
+        )
+
+    def head(self, world: str) -> Record | None:
+        def work(cursor: Any) -> Record | None:
+            cursor.execute(
+                self._sql(
+                    f"SELECT {COLUMNS} FROM events WHERE world = ? ORDER BY seq DESC LIMIT 1"
+                ),
+                (world,),
+            )
+            row = cursor.fetchone()
+            return _record(row) if row else None
+
+        result: Record | None = self._run(work)
+        return result
+
+    def read(
+        self, world: str, after: int = 0, until_seq: int | None = None, until_at: str | None = None
+    ) -> Iterator[Record]:
+        condition, arguments = "world = ? AND seq > ?", [world]
+        if until_seq is not None:
+            condition += " AND seq <= ?"
+        if until_at is not None:
+            condition += " AND at <= ?"
+        statement = self._sql(
+            f"SELECT {COLUMNS} FROM events WHERE {condition} ORDER BY seq LIMIT {PAGE}"
+        )
+        while True:
+            values = [*arguments, after] + [v for v in (until_seq, until_at) if v is not None]
+
+            def page(cursor: Any, values: list[Any] = values) -> list[Any]:
+                cursor.execute(statement, values)
+                return list(cursor.fetchall())
+
+            rows = self._run(page)
+            yield from map(_record, rows)
+            if len(rows) < PAGE:
+                return
+            after = rows[-1][0]
+
+    def worlds(self) -> list[WorldSummary]:
+        def work(cursor: Any) -> list[WorldSummary]:
+            cursor.execute(
+                "SELECT w.world, w.start, max(e.seq), max(e.at) FROM worlds w"
+                " JOIN events e ON e.world = w.world GROUP BY w.world, w.start ORDER BY w.world"
+            )
+            return [WorldSummary(row[0], row[1], int(row[2]), row[3]) for row in cursor.fetchall()]
+
+        result: list[WorldSummary] = self._run(work)
+        return result
+
+    # -- snapshots ---------------------------------------------------------------------------
+
+    def save_snapshot(self, snapshot: Snapshot) -> None:
+        self._run(
+            lambda cursor: cursor.execute(
+                self._sql(self.upsert_snapshot),
+                (snapshot.world, snapshot.seq, snapshot.at, snapshot.body),
+            )
+        )
+
+    def latest_snapshot(self, world: str, at_or_before: str | None = None) -> Snapshot | None:
+        condition = "world = ?" + (" AND at <= ?" if at_or_before is not None else "")
+        arguments = [world] + ([at_or_before] if at_or_before is not None else [])
+
+        def work(cursor: Any) -> Snapshot | None:
+            cursor.execute(
+                self._sql(
+                    f"SELECT seq, at, body FROM snapshots WHERE {condition}"
+                    " ORDER BY seq DESC LIMIT 1"
+                ),
+                arguments,
+            )
+            row = cursor.fetchone()
+            return Snapshot(world, int(row[0]), row[1], bytes(row[2])) if row else None
+
+        result: Snapshot | None = self._run(work)
+        return result
+
+    def drop_snapshots(self, world: str | None = None) -> None:
+        if world is None:
+            self._run(lambda cursor: cursor.execute("DELETE FROM snapshots"))
+        else:
+            self._run(
+                lambda cursor: cursor.execute(
+                    self._sql("DELETE FROM snapshots WHERE world = ?"), (world,)
+                )
+            )
+
+
+def _record(row: Sequence[Any]) -> Record:
+    body = row[3].encode() if isinstance(row[3], str) else bytes(row[3])  # text written by hand
+    return Record(int(row[0]), row[1], row[2], body, row[4])
