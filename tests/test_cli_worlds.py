@@ -101,7 +101,8 @@ def test_do_from_files(store: Path, tmp_path: Path) -> None:
     commands = tmp_path / "night.yaml"
     commands.write_text(
         "- {by: john, do: transfer, to: winston, amount: 1, at: 2019-05-17T18:00:00Z}\n"
-        "- {by: elder, do: excommunicate, member: john, grace: 60, reason: test, at: 2019-05-17T18:01:00Z}\n"
+        "- {by: elder, do: excommunicate, member: john, grace: 60, reason: test,"
+        " at: 2019-05-17T18:01:00Z}\n"
     )
     assert 0 == run("do", "parabellum", "--file", str(commands))[0]
     lines = tmp_path / "more.jsonl"

@@ -7,7 +7,6 @@ import shlex
 from pathlib import Path
 
 import pytest
-
 from typer.testing import CliRunner
 
 from hightable.cli import app
