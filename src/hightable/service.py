@@ -39,7 +39,7 @@ from hightable.core.ledger import advance_to, check_within
 from hightable.core.rules import refuse
 from hightable.core.state import initial_state
 from hightable.core.world import WorldCreated
-from hightable.errors import Conflict, Corrupt, StoreError, WorldExists
+from hightable.errors import Conflict, Corrupt, HightableError, StoreError, WorldExists
 from hightable.store import EventStore, Snapshot
 
 SNAPSHOT_EVERY = 1_000
@@ -62,6 +62,15 @@ class Loaded:
     head: Record
 
 
+@dataclass
+class _Pending:
+    """A command waiting for a group commit, and what became of it."""
+
+    raw: object
+    done: bool = False
+    outcome: Outcome | HightableError | None = None
+
+
 @dataclass(frozen=True)
 class Batch:
     """The outcomes of a batch of commands; `applied` is False when an atomic batch was refused."""
@@ -76,12 +85,13 @@ class WorldService:
         self.snapshot_every = snapshot_every
         self.progress: Progress | None = None  # told the count as a long log is replayed
         self._cache: dict[str, Loaded] = {}
-        self._locks: dict[str, threading.Lock] = {}
+        self._locks: dict[str, threading.RLock] = {}
+        self._queues: dict[str, list[_Pending]] = {}
         self._locks_lock = threading.Lock()
 
-    def _lock(self, world: str) -> threading.Lock:
+    def _lock(self, world: str) -> threading.RLock:
         with self._locks_lock:
-            return self._locks.setdefault(world, threading.Lock())
+            return self._locks.setdefault(world, threading.RLock())
 
     # -- creating ------------------------------------------------------------------------------
 
@@ -134,15 +144,17 @@ class WorldService:
         return Loaded(body.state, head)
 
     def state(self, world: str) -> State | Refusal:
-        loaded = self._load(world)
-        return loaded if isinstance(loaded, Refusal) else loaded.state
+        """The world now: a copy, so that no later command changes it under its reader."""
+        with self._lock(world):
+            loaded = self._load(world)
+            return loaded if isinstance(loaded, Refusal) else loaded.state.fork()
 
     def state_at(self, world: str, instant: str | None = None) -> State | Refusal:
         """The world as of an instant (TIME-3): a snapshot before it and a short replay."""
-        loaded = self._load(world)
-        if isinstance(loaded, Refusal) or instant is None or instant == loaded.state.clock:
-            return loaded if isinstance(loaded, Refusal) else loaded.state
-        refusal = check_within(loaded.state.start, loaded.state.clock, instant)
+        current = self.state(world)
+        if isinstance(current, Refusal) or instant is None or instant == current.clock:
+            return current
+        refusal = check_within(current.start, current.clock, instant)
         if refusal:
             return refusal
         base = self._from_snapshot(world, at_or_before=instant)
@@ -162,67 +174,99 @@ class WorldService:
     # -- deciding -----------------------------------------------------------------------------
 
     def execute(self, world: str, raw: object) -> Outcome:
-        """One command: decided, sealed and durable before the outcome is returned."""
-        return self.execute_batch(world, [raw]).outcomes[0]
+        """One command: decided, sealed and durable before the outcome is returned.
+
+        Group commit: commands that arrive from other threads while a transaction is under way
+        queue up, and the next thread to hold the world's lock appends them all in one
+        transaction, then hands each its outcome.
+        """
+        pending = _Pending(raw)
+        with self._locks_lock:
+            self._queues.setdefault(world, []).append(pending)
+        with self._lock(world):
+            if not pending.done:
+                with self._locks_lock:
+                    group, self._queues[world] = self._queues[world], []
+                try:
+                    outcomes = self._execute_locked(world, [p.raw for p in group], False).outcomes
+                except HightableError as error:
+                    outcomes = [error] * len(group)  # type: ignore[list-item]
+                for member, outcome in zip(group, outcomes, strict=True):
+                    member.outcome, member.done = outcome, True
+        if isinstance(pending.outcome, HightableError):
+            raise pending.outcome
+        return pending.outcome  # type: ignore[return-value]
 
     def execute_batch(self, world: str, raws: Iterable[object], atomic: bool = False) -> Batch:
         """Many commands in one transaction (group commit), each decided after the one before.
 
         With `atomic`, one refusal refuses the whole batch and nothing is appended.
         """
-        commands = [parse_command(raw) for raw in raws]
         with self._lock(world):
-            for attempt in range(RETRIES):
-                loaded = self._load(world)
-                if isinstance(loaded, Refusal):
-                    return Batch([loaded] * len(commands), False)
-                work = loaded.state.fork()
-                outcomes, events = self._decide_all(world, work, commands)
-                if atomic and any(isinstance(o, Refusal) for o in outcomes):
-                    return Batch(outcomes, False)
-                if not events:
-                    return Batch(outcomes, True)
-                records = seal(events, bytes.fromhex(loaded.head.hash))
-                try:
-                    self.store.append(world, records)
-                except Conflict:
-                    # Another writer took the seq: wait a little, catch up and decide again.
-                    # The random wait keeps two writers from colliding in lockstep forever.
-                    time.sleep(random.uniform(0, min(0.05, 0.0005 * 2**attempt)))
-                    continue
-                except StoreError:
-                    self._cache.pop(world, None)  # the outcome is unknown: reload next time
-                    raise
-                self._remember(world, loaded, work, records)
+            return self._execute_locked(world, raws, atomic)
+
+    def _execute_locked(self, world: str, raws: Iterable[object], atomic: bool) -> Batch:
+        commands = [parse_command(raw) for raw in raws]
+        for attempt in range(RETRIES):
+            loaded = self._load(world)
+            if isinstance(loaded, Refusal):
+                return Batch([loaded] * len(commands), False)
+            # Each command is judged after the one before, so the cached state moves as the
+            # batch is decided; if the batch is not committed, the cache is dropped and the
+            # world reloaded (from its latest snapshot) next time: no state is ever copied.
+            outcomes, events = self._decide_all(loaded.state, commands)
+            if atomic and any(isinstance(o, Refusal) for o in outcomes):
+                self._forget(world, events)
+                return Batch(outcomes, False)
+            if not events:
                 return Batch(outcomes, True)
+            records = seal(events, bytes.fromhex(loaded.head.hash))
+            try:
+                self.store.append(world, records)
+            except Conflict:
+                # Another writer took the seq: wait a little, catch up and decide again.
+                # The random wait keeps two writers from colliding in lockstep forever.
+                self._forget(world, events)
+                time.sleep(random.uniform(0, min(0.05, 0.0005 * 2**attempt)))
+                continue
+            except BaseException:
+                self._forget(world, events)  # the outcome is unknown: reload next time
+                raise
+            self._remember(world, loaded, records)
+            return Batch(outcomes, True)
         raise StoreError(f"world {world}: gave up after {RETRIES} conflicting writers")
 
-    def _decide_all(
-        self, world: str, work: State, commands: list[Any]
-    ) -> tuple[list[Outcome], list[Event]]:
+    @staticmethod
+    def _decide_all(state: State, commands: list[Any]) -> tuple[list[Outcome], list[Event]]:
         outcomes: list[Outcome] = []
         events: list[Event] = []
         for command in commands:
-            outcome = command if isinstance(command, Refusal) else decide(work, command)
+            outcome = command if isinstance(command, Refusal) else decide(state, command)
             if isinstance(outcome, Accepted):
-                evolve_all(work, outcome.events)
+                evolve_all(state, outcome.events)
                 events += outcome.events
             outcomes.append(outcome)
         return outcomes, events
 
-    def _remember(self, world: str, loaded: Loaded, work: State, records: list[Record]) -> None:
+    def _forget(self, world: str, uncommitted: list[Event]) -> None:
+        if uncommitted:
+            self._cache.pop(world, None)
+
+    def _remember(self, world: str, loaded: Loaded, records: list[Record]) -> None:
         before = loaded.head.seq
-        loaded.state, loaded.head = work, records[-1]
+        loaded.head = records[-1]
         if loaded.head.seq // self.snapshot_every > before // self.snapshot_every:
             self.snapshot(world)
 
     def snapshot(self, world: str) -> None:
         """Cache the current state of a world (a snapshot is never the truth)."""
-        loaded = self._load(world)
-        if isinstance(loaded, Refusal):
-            return
-        body = msgspec.json.encode(SnapshotBody(SNAPSHOT_FORMAT, loaded.head.hash, loaded.state))
-        self.store.save_snapshot(Snapshot(world, loaded.head.seq, loaded.state.clock, body))
+        with self._lock(world):
+            loaded = self._load(world)
+            if isinstance(loaded, Refusal):
+                return
+            state, head = loaded.state, loaded.head
+            body = msgspec.json.encode(SnapshotBody(SNAPSHOT_FORMAT, head.hash, state))
+        self.store.save_snapshot(Snapshot(world, head.seq, state.clock, body))
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -252,10 +296,10 @@ class WorldService:
 
     def fork(self, world: str, new: str, instant: str) -> Record | Refusal:
         """A what-if branch: a new world holding the log of `world` up to `instant`."""
-        loaded = self._load(world)
-        if isinstance(loaded, Refusal):
-            return loaded
-        refusal = check_within(loaded.state.start, loaded.state.clock, instant)
+        current = self.state(world)
+        if isinstance(current, Refusal):
+            return current
+        refusal = check_within(current.start, current.clock, instant)
         if refusal:
             return refusal
         events = [decode_event(record.body) for record in self.store.read(world, until_at=instant)]

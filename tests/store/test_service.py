@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 import msgspec
 import pytest
 
-from hightable.core import Accepted, Refusal, Replayed, view
+from hightable.core import Accepted, Refusal, Replayed, decode_event, view
 from hightable.core.instants import add_minutes
 from hightable.errors import Conflict, Corrupt
 from hightable.service import WorldService
@@ -279,3 +281,52 @@ def test_a_tampered_store_is_refused_on_load(durable_url: str) -> None:
         )  # type: ignore[attr-defined]
         with pytest.raises(Corrupt, match="seq 6"):
             WorldService(store).state("w")
+
+
+class CountingAppends:
+    """A store that counts its append transactions."""
+
+    def __init__(self, store: EventStore) -> None:
+        self.store, self.appends = store, 0
+
+    def append(self, world: str, records: Any) -> None:
+        self.appends += 1
+        time.sleep(0.002)  # a commit takes time; commands pile up behind it
+        self.store.append(world, records)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+def test_group_commit_of_commands_arriving_together(store_url: str) -> None:
+    """Threads sending at once share transactions; every acknowledged command is in the log."""
+    with open_store(store_url) as store:
+        cast(WorldService(store))
+        counting = CountingAppends(store)
+        service = WorldService(counting)  # type: ignore[arg-type]
+        acknowledged: list[str] = []
+
+        def send(thread: int) -> None:
+            for number in range(25):
+                cid = f"t{thread}-{number}"
+                command = {
+                    "by": "john",
+                    "do": "aid",
+                    "member": "winston",
+                    "help": cid,
+                    "at": at(9),
+                    "cid": cid,
+                }
+                if isinstance(service.execute("w", command), Accepted):
+                    acknowledged.append(cid)
+
+        threads = [threading.Thread(target=send, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert 200 == len(acknowledged)
+        assert counting.appends < 200  # commands shared transactions
+        logged = {decode_event(r.body).cid for r in store.read("w")} - {None}
+        assert set(acknowledged) == logged
+        assert service.verify("w").ok  # type: ignore[union-attr]
