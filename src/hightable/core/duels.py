@@ -13,10 +13,11 @@ from hightable.core.commands import Command, Id, InstantText, Text, command
 from hightable.core.engine import KINDS, Draft, applies
 from hightable.core.events import Event, event_type, sorted_keys
 from hightable.core.excommunicado import in_effect
+from hightable.core.grants import grant_events, grant_refs, read_all, read_grant
 from hightable.core.markers import void_markers_of
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import Death, Duel, State, update
-from hightable.core.terms import Written, grant_events, grant_refs, read_all, read_grant
+from hightable.core.terms import Written
 
 KINDS["duel"] = lambda state: state.duels
 

@@ -1,29 +1,33 @@
-"""Chapter 8: terms — pardons, tickets, bargains (TERMS-1..4), their grants and requirements.
+"""Chapter 8: terms — pardons, tickets, bargains (TERMS-1..4): offered, met, granted, revoked.
 
-A grant is written `lift_excommunicado`, `{admit: F}`, `{cancel_contracts_on: M}`,
-`{restore_manager: {hotel: H, member: M}}` or `{consecrate: H}`; a requirement `{eliminate: M}`,
-`swear_fealty` or `{pay: N}`. Duels (§9) grant through the same `grant_events`.
+How grants and requirements are written and carried out is in `grants.py`, shared with duels.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Literal
 
 from msgspec import Meta
 
 from hightable.core.authority import any_member, holds_office
 from hightable.core.coins import CoinsTransferred, check_positive
-from hightable.core.commands import MAX_AMOUNT, Command, Id, InstantText, command
-from hightable.core.contracts import ContractCancelled
+from hightable.core.commands import Command, Id, InstantText, command
 from hightable.core.elimination import MemberEliminated
 from hightable.core.engine import KINDS, Draft, applies, follow_up, on_deadline
 from hightable.core.events import BreachRecorded, Event, event_type, sorted_keys
-from hightable.core.families import MemberAdmitted, MemberExiled, check_unattached
+from hightable.core.families import MemberExiled, check_unattached
+from hightable.core.grants import (
+    grant_events,
+    grant_refs,
+    grants_of,
+    read_all,
+    read_grant,
+    read_requirement,
+    requirements_of,
+)
 from hightable.core.hotels import (
-    HotelConsecrated,
     HotelDeconsecrated,
-    ManagerAppointed,
     ManagerRelieved,
 )
 from hightable.core.rules import Refusal, refuse
@@ -33,84 +37,6 @@ KINDS["terms"] = lambda state: state.terms
 
 Make = Callable[..., Event]  # builds one event: draft.event, or one stamped at a deadline
 Written = Annotated[list[Any], Meta(max_length=16)]
-GRANTS = {"admit": "family", "cancel_contracts_on": "member", "consecrate": "hotel"}
-REQUIREMENTS = {"eliminate": "member", "pay": "amount"}
-
-
-# -- Reading grants and requirements ---------------------------------------------------------
-
-
-def read_grant(written: Any) -> tuple[Any, ...] | str:
-    """A grant as a tuple (kind, *ids), or a CMD-1 problem."""
-    if written == "lift_excommunicado":
-        return ("lift_excommunicado",)
-    if isinstance(written, dict) and len(written) == 1:
-        ((kind, value),) = written.items()
-        if kind in GRANTS and isinstance(value, str):
-            return (kind, value)
-        if (
-            kind == "restore_manager"
-            and isinstance(value, dict)
-            and set(value) == {"hotel", "member"}
-        ):
-            if all(isinstance(item, str) for item in value.values()):
-                return (kind, value["hotel"], value["member"])
-    return (
-        f"{str(written)[:80]!r} is no grant (lift_excommunicado, {{admit: F}}, "
-        "{cancel_contracts_on: M}, {restore_manager: {hotel: H, member: M}}, {consecrate: H})"
-    )
-
-
-def read_requirement(written: Any) -> tuple[Any, ...] | str:
-    """A requirement as a tuple (kind, value), or a CMD-1 problem."""
-    if written == "swear_fealty":
-        return ("swear_fealty",)
-    if isinstance(written, dict) and len(written) == 1:
-        ((kind, value),) = written.items()
-        if kind == "eliminate" and isinstance(value, str):
-            return (kind, value)
-        if kind == "pay" and type(value) is int and value <= MAX_AMOUNT:
-            return (kind, value)
-    return f"{str(written)[:80]!r} is no requirement ({{eliminate: M}}, swear_fealty, {{pay: N}})"
-
-
-def grants_of(written: Iterable[Any]) -> list[tuple[Any, ...]]:
-    """Grants already checked at the edge (CMD-1), as tuples."""
-    return [_checked(read_grant(item)) for item in written]
-
-
-def requirements_of(written: Iterable[Any]) -> list[tuple[Any, ...]]:
-    """Requirements already checked at the edge (CMD-1), as tuples."""
-    return [_checked(read_requirement(item)) for item in written]
-
-
-def _checked(parsed: tuple[Any, ...] | str) -> tuple[Any, ...]:
-    if isinstance(parsed, str):
-        raise ValueError(f"unchecked grant or requirement: {parsed}")
-    return parsed
-
-
-def read_all(written: list[Any], read: Any, name: str) -> list[tuple[Any, ...]] | str:
-    items = []
-    for index, item in enumerate(written):
-        parsed = read(item)
-        if isinstance(parsed, str):
-            return f"{name}[{index}]: {parsed}"
-        items.append(parsed)
-    return items
-
-
-def grant_refs(name: str, grants: list[Any]) -> Iterator[tuple[str, str, str]]:
-    """(path, kind, id) of every object the grants name: for ID-1 and ID-3."""
-    for index, written in enumerate(grants):
-        grant = read_grant(written)
-        if isinstance(grant, str) or grant[0] == "lift_excommunicado":
-            continue
-        if grant[0] == "restore_manager":
-            yield f"{name}[{index}].hotel", "hotel", grant[1]
-            yield f"{name}[{index}].member", "member", grant[2]
-        else:
-            yield f"{name}[{index}]", GRANTS[grant[0]], grant[1]
 
 
 # -- Events and commands ---------------------------------------------------------------------
@@ -155,13 +81,6 @@ class TermsExpired(Event, tag="terms_expired"):
 @event_type
 class FealtySworn(Event, tag="fealty_sworn"):
     member: str
-
-
-@event_type
-class ExcommunicadoLifted(Event, tag="excommunicado_lifted"):
-    member: str
-    terms: str | None = None
-    duel: str | None = None
 
 
 @event_type
@@ -299,41 +218,6 @@ def decide_swear_fealty(state: State, cmd: SwearFealty, draft: Draft) -> list[Ev
 
 
 # -- Grants, fulfilment and revocation -------------------------------------------------------
-
-
-def grant_events(
-    state: State,
-    member_id: str,
-    grants: list[Any] | tuple[Any, ...],
-    draft: Draft,
-    terms: str | None = None,
-    duel: str | None = None,
-) -> list[Event]:
-    """The events that carry out grants for a member; a grant with nothing to change adds none."""
-    events: list[Event] = []
-    member = state.members[member_id]
-    for grant in grants_of(grants):
-        kind = grant[0]
-        if kind == "lift_excommunicado" and member.excommunicado_from is not None:
-            events.append(
-                draft.event(ExcommunicadoLifted, member=member_id, terms=terms, duel=duel)
-            )
-        elif kind == "admit" and member.family is None and member.recruit_of is None:
-            events.append(
-                draft.event(MemberAdmitted, family=grant[1], member=member_id, terms=terms)
-            )
-        elif kind == "cancel_contracts_on":
-            events += [
-                draft.event(ContractCancelled, contract=contract_id, bounty=contract.bounty)
-                for contract_id, contract in state.contracts.items()
-                if contract.target == grant[1] and contract.state == "open"
-            ]
-        elif kind == "restore_manager" and state.hotels[grant[1]].manager != grant[2]:
-            if not state.members[grant[2]].deceased:
-                events.append(draft.event(ManagerAppointed, hotel=grant[1], member=grant[2]))
-        elif kind == "consecrate" and not state.hotels[grant[1]].consecrated:
-            events.append(draft.event(HotelConsecrated, hotel=grant[1]))
-    return events
 
 
 def fulfilment(state: State, terms_id: str, terms: Terms, draft: Draft) -> list[Event]:
@@ -474,14 +358,6 @@ def apply_terms_expired(state: State, event: TermsExpired) -> None:
 @applies(FealtySworn)
 def apply_fealty_sworn(state: State, event: FealtySworn) -> None:
     update(state.members, event.member, in_service=True)
-
-
-@applies(ExcommunicadoLifted)
-def apply_excommunicado_lifted(state: State, event: ExcommunicadoLifted) -> None:
-    update(state.members, event.member, excommunicado=False, excommunicado_from=None)
-    state.deadlines.pop(f"excommunicado:{event.member}", None)
-    if event.terms is not None:
-        update(state.terms, event.terms, lifted=True)
 
 
 @applies(ExcommunicadoRestored)
