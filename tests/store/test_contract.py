@@ -97,6 +97,21 @@ def test_snapshots_are_kept_found_by_instant_and_dropped(store: EventStore) -> N
     assert store.latest_snapshot("w") is None
 
 
+def test_tokens_are_kept_by_hash_and_worlds_may_be_public(store: EventStore) -> None:
+    """A token's hash names its holder in its world only; public is off until set."""
+    store.create_world("w", START, ticks("w", 0))
+    store.save_token("w", "abc", "table")
+    store.save_token("w", "def", "john")
+    assert ("table", "john", None) == (
+        store.token_holder("w", "abc"),
+        store.token_holder("w", "def"),
+        store.token_holder("v", "abc"),
+    )
+    assert not store.is_public("w")
+    store.set_public("w", True)
+    assert store.is_public("w") and not store.is_public("v")
+
+
 def test_a_reopened_store_keeps_its_worlds_and_schema(store_url: str) -> None:
     """Opening a store again migrates nothing twice and loses nothing."""
     if store_url.startswith("memory"):
@@ -106,7 +121,7 @@ def test_a_reopened_store_keeps_its_worlds_and_schema(store_url: str) -> None:
         first.create_world("w", START, records)
     with open_store(store_url) as second:
         assert records == list(second.read("w"))
-        assert 1 == second.schema_version()  # type: ignore[attr-defined]
+        assert 2 == second.schema_version()  # type: ignore[attr-defined]
 
 
 def test_a_bad_url_is_a_clear_error() -> None:

@@ -79,6 +79,10 @@ RULES: dict[str, str] = {
     "FAMILY-1": "Only the head admits, exiles, enrolls and graduates",
     "FAMILY-2": "A member belongs to at most one family",
     "FAMILY-3": "A family's changes must fit it: no exiled head, no graduate who was no recruit",
+    # The HTTP API's access and limits (docs/rules.md)
+    "ACCESS-1": "Reading or writing a world needs a token of that world",
+    "ACCESS-2": "A member token acts only as its member, and only in its world",
+    "LIMIT-1": "Requests are bounded in size, batch length and page size",
     # 17. The log
     "CHAIN-1": "Each event is chained to the one before by its hash",
 }

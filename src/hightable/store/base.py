@@ -74,6 +74,22 @@ class EventStore(ABC):
     def drop_snapshots(self, world: str | None = None) -> None:
         """Forget cached states (of one world or of all): no answer may change."""
 
+    @abstractmethod
+    def save_token(self, world: str, token_hash: str, holder: str) -> None:
+        """Keep an access token's hash; `holder` is `table` or a member id."""
+
+    @abstractmethod
+    def token_holder(self, world: str, token_hash: str) -> str | None:
+        """Who holds the token with this hash in this world, if anyone."""
+
+    @abstractmethod
+    def set_public(self, world: str, public: bool) -> None:
+        """Mark a world readable without a token, or not."""
+
+    @abstractmethod
+    def is_public(self, world: str) -> bool:
+        """Whether a world is readable without a token."""
+
     def close(self) -> None:  # noqa: B027  (a store without connections has nothing to release)
         """Release connections."""
 

@@ -17,6 +17,8 @@ class MemoryStore(EventStore):
         self._starts: dict[str, str] = {}
         self._logs: dict[str, list[Record]] = {}
         self._snapshots: dict[str, dict[int, Snapshot]] = {}
+        self._tokens: dict[tuple[str, str], str] = {}
+        self._public: set[str] = set()
 
     def create_world(self, world: str, start: str, records: Sequence[Record]) -> None:
         with self._lock:
@@ -67,3 +69,17 @@ class MemoryStore(EventStore):
                 self._snapshots.clear()
             else:
                 self._snapshots.pop(world, None)
+
+    def save_token(self, world: str, token_hash: str, holder: str) -> None:
+        with self._lock:
+            self._tokens[(world, token_hash)] = holder
+
+    def token_holder(self, world: str, token_hash: str) -> str | None:
+        return self._tokens.get((world, token_hash))
+
+    def set_public(self, world: str, public: bool) -> None:
+        with self._lock:
+            (self._public.add if public else self._public.discard)(world)
+
+    def is_public(self, world: str) -> bool:
+        return world in self._public

@@ -20,6 +20,15 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             " body {blob} NOT NULL, PRIMARY KEY (world, seq))",
         ],
     ),
+    (
+        2,
+        [
+            # Access to a world over HTTP: tokens are kept as sha256 hashes, never in clear.
+            "CREATE TABLE tokens (world TEXT NOT NULL, hash TEXT NOT NULL, holder TEXT NOT NULL,"
+            " PRIMARY KEY (world, hash))",
+            "ALTER TABLE worlds ADD COLUMN public INTEGER NOT NULL DEFAULT 0",
+        ],
+    ),
 ]
 
 SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS hightable_schema (version INTEGER NOT NULL)"

@@ -244,6 +244,44 @@ class SqlStore(EventStore):
                 )
             )
 
+    # -- access --------------------------------------------------------------------------------
+
+    def save_token(self, world: str, token_hash: str, holder: str) -> None:
+        self._run(
+            lambda cursor: cursor.execute(
+                self._sql("INSERT INTO tokens (world, hash, holder) VALUES (?, ?, ?)"),
+                (world, token_hash, holder),
+            )
+        )
+
+    def token_holder(self, world: str, token_hash: str) -> str | None:
+        def work(cursor: Any) -> str | None:
+            cursor.execute(
+                self._sql("SELECT holder FROM tokens WHERE world = ? AND hash = ?"),
+                (world, token_hash),
+            )
+            row = cursor.fetchone()
+            return str(row[0]) if row else None
+
+        result: str | None = self._run(work)
+        return result
+
+    def set_public(self, world: str, public: bool) -> None:
+        self._run(
+            lambda cursor: cursor.execute(
+                self._sql("UPDATE worlds SET public = ? WHERE world = ?"), (int(public), world)
+            )
+        )
+
+    def is_public(self, world: str) -> bool:
+        def work(cursor: Any) -> bool:
+            cursor.execute(self._sql("SELECT public FROM worlds WHERE world = ?"), (world,))
+            row = cursor.fetchone()
+            return bool(row and row[0])
+
+        result: bool = self._run(work)
+        return result
+
 
 def _record(row: Sequence[Any]) -> Record:
     body = row[3].encode() if isinstance(row[3], str) else bytes(row[3])  # text written by hand

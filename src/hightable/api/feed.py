@@ -1,0 +1,50 @@
+"""The live feed: a world's events as Server-Sent Events, resumable from a seq."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import anyio
+from fastapi import Request
+
+from hightable.api.errors import refused
+from hightable.core.chain import Record
+from hightable.service import WorldService
+
+POLL_SECONDS = 0.1
+KEEPALIVE_SECONDS = 15.0
+
+
+def resume_after(last_event_id: str | None) -> int:
+    if last_event_id is None:
+        return 0
+    try:
+        return max(0, int(last_event_id))
+    except ValueError:
+        raise refused("CMD-1", f"Last-Event-ID: {last_event_id[:32]!r} is not a seq") from None
+
+
+async def stream(
+    service: WorldService, world: str, after: int, seconds: float, request: Request
+) -> AsyncIterator[str]:
+    """Poll the store (any process may have written) and send what is new, in order."""
+    yield "retry: 1000\n\n"
+    with anyio.move_on_after(seconds):
+        idle = 0.0
+        while not await request.is_disconnected():
+            records = await anyio.to_thread.run_sync(page, service, world, after)
+            for record in records:
+                yield f"id: {record.seq}\nevent: {record.type}\ndata: {record.body.decode()}\n\n"
+                after = record.seq
+            if records:
+                idle = 0.0
+                continue
+            idle += POLL_SECONDS
+            if idle >= KEEPALIVE_SECONDS:  # a comment now and then keeps proxies from closing
+                idle = 0.0
+                yield ": still here\n\n"
+            await anyio.sleep(POLL_SECONDS)
+
+
+def page(service: WorldService, world: str, after: int) -> list[Record]:
+    return list(service.store.read(world, after, until_seq=after + 500))

@@ -1,0 +1,111 @@
+"""The shapes of the API's requests and answers, as published in its OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+MAX_BATCH = 1_000
+MAX_PAGE = 1_000
+MAX_BODY_BYTES = 1_048_576
+
+CommandBody = dict[str, Any]
+COMMAND_DOC = (
+    "A command of the rulebook (§16): `do`, `by`, `at` and the command's fields, with an "
+    "optional `cid` for safe retries (IDEM-1). A malformed one is refused with CMD-1 (422)."
+)
+COMMAND_EXAMPLE = {
+    "do": "transfer",
+    "by": "john",
+    "at": "2019-05-17T17:30:00Z",
+    "to": "winston",
+    "amount": 5,
+    "cid": "pay-winston-1",
+}
+
+
+class RefusalBody(BaseModel):
+    """Why a request was refused: the rule, its title and the facts."""
+
+    rule: str = Field(examples=["COIN-2"])
+    title: str = Field(examples=["No balance may go below zero"])
+    message: str = Field(examples=["john holds 3 coins; the transfer needs 5"])
+
+
+class CreateWorld(BaseModel):
+    world: str = Field(description="A slug id (ID-1).", examples=["parabellum"], max_length=200)
+    start: str = Field(
+        description="The first instant, ISO-8601 UTC.",
+        examples=["2019-05-17T17:00:00Z"],
+        max_length=64,
+    )
+    public: bool = Field(False, description="Readable by anyone, without a token.")
+
+
+class WorldCreated(BaseModel):
+    world: str
+    start: str
+    table_token: str = Field(description="The world's table token: keep it; it is shown once.")
+
+
+class IssueToken(BaseModel):
+    member: str = Field(description="The member the token acts as.", max_length=200)
+
+
+class TokenIssued(BaseModel):
+    member: str
+    token: str
+
+
+class Outcome(BaseModel):
+    """An accepted command (or a retry of one) and the events it appended."""
+
+    outcome: Literal["accepted", "replayed"]
+    events: list[dict[str, Any]]
+
+
+class BatchRequest(BaseModel):
+    commands: list[CommandBody] = Field(
+        max_length=MAX_BATCH, description=f"At most {MAX_BATCH} commands."
+    )
+    atomic: bool = Field(False, description="All accepted, or none appended.")
+
+
+class BatchItem(BaseModel):
+    status: int = Field(description="The status this command alone would have had.")
+    outcome: Literal["accepted", "replayed", "refused"]
+    events: list[dict[str, Any]] = []
+    refusal: RefusalBody | None = None
+
+
+class BatchResult(BaseModel):
+    applied: bool
+    outcomes: list[BatchItem]
+
+
+class EventsPage(BaseModel):
+    events: list[dict[str, Any]]
+    next_after: int | None = Field(
+        description="Pass as `after` for the next page; null at the end."
+    )
+
+
+class VerifyResult(BaseModel):
+    ok: bool
+    events: int
+    head: str
+    bad_seq: int | None = None
+    problem: str | None = None
+
+
+class ForkWorld(BaseModel):
+    world: str = Field(description="The new world's id.", max_length=200)
+    at: str = Field(description="Keep the log up to this instant.", max_length=64)
+
+
+class WorldListing(BaseModel):
+    world: str
+    start: str
+    events: int
+    clock: str
