@@ -1,34 +1,13 @@
-"""The three stores, each opened fresh for a test: in memory, a SQLite file, a PostgreSQL schema.
-
-PostgreSQL is the server at 127.0.0.1:5432 (`HIGHTABLE_TEST_POSTGRES` to point elsewhere on
-loopback); each test gets a schema of its own, dropped afterwards. No mock stands in for it.
-"""
+"""The three stores, each opened fresh for a test: in memory, a SQLite file, a PostgreSQL schema."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from hightable.store import EventStore, open_store
-
-POSTGRES = os.environ.get("HIGHTABLE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    schema = f"hightable_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES, autocommit=True) as connection:
-        connection.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(POSTGRES, autocommit=True) as connection:
-            connection.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgres"])

@@ -36,6 +36,7 @@ from hightable.api.models import (
     MAX_BODY_BYTES,
     MAX_PAGE,
     BatchItem,
+    BatchRefused,
     BatchRequest,
     BatchResult,
     CommandBody,
@@ -61,6 +62,7 @@ from hightable.store import open_store
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": RefusalBody, "description": text}
     for status, text in {
+        400: "The HTTP request itself is malformed (refused by the server before the API).",
         401: "No token, or not a token of this world (ACCESS-1).",
         403: "A member token acting as another member or in another world (ACCESS-2).",
         404: "No such world or object (ID-3).",
@@ -115,7 +117,10 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, error: StarletteHTTPException) -> JSONResponse:
         rule = "ID-3" if error.status_code == 404 else "CMD-1"
-        return answer(refuse(rule, str(error.detail)), error.status_code)
+        status = 422 if error.status_code == 400 else error.status_code  # a body that is no JSON
+        response = answer(refuse(rule, str(error.detail)), status)
+        response.headers.update(error.headers or {})  # e.g. Allow, on 405
+        return response
 
     @app.exception_handler(Corrupt)
     async def on_corrupt(request: Request, error: Corrupt) -> JSONResponse:
@@ -185,7 +190,12 @@ def add_routes(app: FastAPI, service: WorldService) -> None:
         events = [to_dict(e) for e in service.events_of(world, outcome)]
         return Outcome(outcome=outcome_kind(outcome), events=events)
 
-    @app.post("/worlds/{world}/batch", response_model=BatchResult, tags=["commands"])
+    @app.post(
+        "/worlds/{world}/batch",
+        response_model=BatchResult,
+        tags=["commands"],
+        responses={409: {"model": BatchRefused, "description": "An atomic batch was refused."}},
+    )
     def send_batch(
         world: str, body: BatchRequest, authorization: Auth = None, token: TokenQuery = None
     ) -> BatchResult | JSONResponse:
@@ -194,10 +204,19 @@ def add_routes(app: FastAPI, service: WorldService) -> None:
             writer(service, world, presented(authorization, token), command.get("by"))
         batch = service.execute_batch(world, body.commands, atomic=body.atomic)
         items = [batch_item(service, world, outcome) for outcome in batch.outcomes]
-        result = BatchResult(applied=batch.applied, outcomes=items)
         if not batch.applied and body.atomic:
-            return JSONResponse(result.model_dump(), status_code=409)
-        return result
+            index, refusal = next(
+                (n, o) for n, o in enumerate(batch.outcomes) if isinstance(o, Refusal)
+            )
+            refused_body = BatchRefused(
+                rule=refusal.rule,
+                title=refusal.title,
+                message=f"commands[{index}]: {refusal.message}; nothing was applied",
+                applied=False,
+                outcomes=items,
+            )
+            return JSONResponse(refused_body.model_dump(), status_code=409)
+        return BatchResult(applied=batch.applied, outcomes=items)
 
     @app.get("/worlds/{world}/view", tags=["reading"])
     def get_view(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 MAX_BATCH = 1_000
 MAX_PAGE = 1_000
@@ -25,6 +25,12 @@ COMMAND_EXAMPLE = {
 }
 
 
+class Request(BaseModel):
+    """A request body: exactly the documented fields, of exactly the documented types."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
 class RefusalBody(BaseModel):
     """Why a request was refused: the rule, its title and the facts."""
 
@@ -33,7 +39,7 @@ class RefusalBody(BaseModel):
     message: str = Field(examples=["john holds 3 coins; the transfer needs 5"])
 
 
-class CreateWorld(BaseModel):
+class CreateWorld(Request):
     world: str = Field(description="A slug id (ID-1).", examples=["parabellum"], max_length=200)
     start: str = Field(
         description="The first instant, ISO-8601 UTC.",
@@ -49,7 +55,7 @@ class WorldCreated(BaseModel):
     table_token: str = Field(description="The world's table token: keep it; it is shown once.")
 
 
-class IssueToken(BaseModel):
+class IssueToken(Request):
     member: str = Field(description="The member the token acts as.", max_length=200)
 
 
@@ -65,7 +71,7 @@ class Outcome(BaseModel):
     events: list[dict[str, Any]]
 
 
-class BatchRequest(BaseModel):
+class BatchRequest(Request):
     commands: list[CommandBody] = Field(
         max_length=MAX_BATCH, description=f"At most {MAX_BATCH} commands."
     )
@@ -80,6 +86,13 @@ class BatchItem(BaseModel):
 
 
 class BatchResult(BaseModel):
+    applied: bool
+    outcomes: list[BatchItem]
+
+
+class BatchRefused(RefusalBody):
+    """An atomic batch refused: the first refusal, and what each command would have met."""
+
     applied: bool
     outcomes: list[BatchItem]
 
@@ -99,7 +112,7 @@ class VerifyResult(BaseModel):
     problem: str | None = None
 
 
-class ForkWorld(BaseModel):
+class ForkWorld(Request):
     world: str = Field(description="The new world's id.", max_length=200)
     at: str = Field(description="Keep the log up to this instant.", max_length=64)
 

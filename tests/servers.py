@@ -1,0 +1,98 @@
+"""Real `hightable serve` processes on 127.0.0.1 for the API tests, and worlds on them."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from typing import Any
+
+import httpx
+
+START = "2019-05-17T17:00:00Z"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_server(store_url: str, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hightable",
+            "serve",
+            "--store",
+            store_url,
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"the server stopped: {process.stderr.read().decode() if process.stderr else ''}"
+            )
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            time.sleep(0.1)
+    stop_server(process)
+    raise RuntimeError("the server did not answer within 30 seconds")
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stderr:
+        process.stderr.close()
+
+
+class World:
+    """A fresh world on the server, with its table token and a way to send commands."""
+
+    def __init__(self, client: httpx.Client, public: bool = False):
+        self.client = client
+        self.id = f"w-{uuid.uuid4().hex[:10]}"
+        created = client.post("/worlds", json={"world": self.id, "start": START, "public": public})
+        assert 201 == created.status_code, created.text
+        self.table = created.json()["table_token"]
+        self.minute = 0
+
+    def headers(self, token: str | None = None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token or self.table}"}
+
+    def at(self) -> str:
+        self.minute += 1
+        return f"2019-05-17T{17 + self.minute // 60:02d}:{self.minute % 60:02d}:00Z"
+
+    def send(self, token: str | None = None, **command: Any) -> httpx.Response:
+        command.setdefault("at", self.at())
+        return self.client.post(
+            f"/worlds/{self.id}/commands", json=command, headers=self.headers(token)
+        )
+
+    def member_token(self, member: str) -> str:
+        issued = self.client.post(
+            f"/worlds/{self.id}/tokens", json={"member": member}, headers=self.headers()
+        )
+        assert 201 == issued.status_code, issued.text
+        token: str = issued.json()["token"]
+        return token
