@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 import time
 import uuid
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -96,3 +99,22 @@ class World:
         assert 201 == issued.status_code, issued.text
         token: str = issued.json()["token"]
         return token
+
+
+# Where the page tests leave their screenshots.
+SCREENSHOTS = Path(os.environ.get("HIGHTABLE_SCREENSHOTS", Path(__file__).parents[1] / "build"))
+
+
+@dataclass(frozen=True)
+class Canon:
+    base: str  # the server's address
+    store: str  # its store's URL
+    printed: str  # what `hightable demo` printed
+
+
+def hightable(*args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "hightable", *args], capture_output=True, text=True, check=False
+    )
+    assert 0 == done.returncode, done.stderr
+    return done.stdout

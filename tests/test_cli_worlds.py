@@ -227,3 +227,22 @@ def test_a_store_that_cannot_be_opened_is_a_clear_error() -> None:
     """A bad --store URL: exit 2 and a message, no traceback."""
     code, output = run("world", "list", "--store", "oracle://nowhere")
     assert 2 == code and "a store URL is" in output
+
+
+def test_world_token_issues_a_token_whose_hash_alone_is_kept(store: Path) -> None:
+    parabellum()
+    code, printed = run("world", "token", "parabellum", "--member", "john", "--public")
+    token = printed.strip()
+    assert 0 == code and token.startswith("parabellum.")
+    rows = sqlite3.connect(store).execute("SELECT * FROM tokens").fetchall()
+    assert rows and not any(token in map(str, row) for row in rows)
+    assert any("john" in map(str, row) for row in rows)
+    assert [(1,)] == sqlite3.connect(store).execute("SELECT public FROM worlds").fetchall()
+
+
+def test_world_token_refuses_an_unknown_world_or_member(store: Path) -> None:
+    parabellum()
+    code, printed = run("world", "token", "nowhere")
+    assert 1 == code and "ID-3" in printed
+    code, printed = run("world", "token", "parabellum", "--member", "nobody")
+    assert 1 == code and "ID-3" in printed

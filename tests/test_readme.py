@@ -23,15 +23,15 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 
 def test_readme_hightable_commands_succeed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every `hightable ...` line of the README's shell blocks (but `serve`) runs and exits 0."""
+    """Every `hightable ...` line of the README's shell blocks (but servers) runs and exits 0."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "stories").symlink_to(ROOT / "stories")
     monkeypatch.setenv("HIGHTABLE_STORE", f"sqlite:///{tmp_path / 'hightable.db'}")
     shell = "\n".join(re.findall(r"```sh\n(.*?)```", README, re.S))
     lines = re.findall(r"&& \.venv/bin/hightable (.+)$", shell, re.M)
     lines += re.findall(r"^hightable (.+)$", shell, re.M)
-    # `serve` runs until stopped: the API tests start real servers instead.
-    lines = [line for line in lines if not line.startswith("serve")]
+    # `serve` and `demo` run until stopped: the API and page tests start real servers instead.
+    lines = [line for line in lines if not line.startswith(("serve", "demo"))]
     assert len(lines) > 10
     for line in lines:
         result = CliRunner().invoke(app, shlex.split(line))

@@ -58,6 +58,7 @@ from hightable.core.view import PathError
 from hightable.errors import Corrupt, HightableError
 from hightable.service import WorldService
 from hightable.store import open_store
+from hightable.web import add_pages
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": RefusalBody, "description": text}
@@ -92,6 +93,7 @@ def create_app(store_url: str | None = None) -> FastAPI:
     app.state.service = service
     add_error_handlers(app)
     add_routes(app, service)
+    add_pages(app)
     return app
 
 
@@ -335,6 +337,9 @@ def add_routes(app: FastAPI, service: WorldService) -> None:
                 description="Close the stream after this long; reconnect with Last-Event-ID.",
             ),
         ] = 300,
+        names: Annotated[
+            bool, Query(description="Name each event by its type (false: all plain messages).")
+        ] = True,
         last_event_id: Annotated[str | None, Header(max_length=32)] = None,
         authorization: Auth = None,
         token: TokenQuery = None,
@@ -343,7 +348,8 @@ def add_routes(app: FastAPI, service: WorldService) -> None:
         await anyio.to_thread.run_sync(reader, service, world, presented(authorization, token))
         start = after if after is not None else resume_after(last_event_id)
         return StreamingResponse(
-            stream(service, world, start, seconds, request), media_type="text/event-stream"
+            stream(service, world, start, seconds, request, names),
+            media_type="text/event-stream",
         )
 
 

@@ -25,7 +25,7 @@ def resume_after(last_event_id: str | None) -> int:
 
 
 async def stream(
-    service: WorldService, world: str, after: int, seconds: float, request: Request
+    service: WorldService, world: str, after: int, seconds: float, request: Request, names: bool
 ) -> AsyncIterator[str]:
     """Poll the store (any process may have written) and send what is new, in order."""
     yield "retry: 1000\n\n"
@@ -34,7 +34,8 @@ async def stream(
         while not await request.is_disconnected():
             records = await anyio.to_thread.run_sync(page, service, world, after)
             for record in records:
-                yield f"id: {record.seq}\nevent: {record.type}\ndata: {record.body.decode()}\n\n"
+                name = f"event: {record.type}\n" if names else ""
+                yield f"id: {record.seq}\n{name}data: {record.body.decode()}\n\n"
                 after = record.seq
             if records:
                 idle = 0.0

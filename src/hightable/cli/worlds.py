@@ -11,6 +11,7 @@ import msgspec
 import typer
 import yaml
 
+from hightable.api.access import new_token
 from hightable.cli.app import StoreOption, app, fail, out, progress_bar, service_for
 from hightable.core import Accepted, Outcome, Refusal, to_dict
 from hightable.core.dossier import ENVELOPE
@@ -46,6 +47,32 @@ def world_list(store: StoreOption = None) -> None:
                 f"{summary.world:<24} {summary.events:>9} events"
                 f"  {summary.start} .. {summary.clock}"
             )
+
+
+@world_app.command("token")
+def world_token(
+    world: Annotated[str, typer.Argument(help="The world's id.")],
+    member: Annotated[
+        str | None, typer.Option(help="A member the token acts as (default: the table).")
+    ] = None,
+    public: Annotated[
+        bool | None, typer.Option("--public/--private", help="Also open or close it to readers.")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Issue a token for the HTTP API and the page (shown once; only its hash is kept)."""
+    with service_for(store) as service:
+        if service.store.head(world) is None:
+            fail(f"ID-3: no world {world!r} in this store", code=1)
+        holder = member or "table"
+        state = service.state(world)
+        if member is not None and (isinstance(state, Refusal) or member not in state.members):
+            fail(f"ID-3: no member {member!r} in {world}", code=1)
+        token, token_hash = new_token(world)
+        service.store.save_token(world, token_hash, holder)
+        if public is not None:
+            service.store.set_public(world, public)
+    out.print(token)
 
 
 @app.command("do")

@@ -1,0 +1,61 @@
+// Shared by the pages: the token from the address, API calls, and small helpers.
+"use strict";
+
+const params = new URLSearchParams(location.search);
+if (params.get("token")) sessionStorage.setItem("hightable-token", params.get("token"));
+const TOKEN = params.get("token") || sessionStorage.getItem("hightable-token") || "";
+
+function withToken(path) {
+  if (!TOKEN) return path;
+  return path + (path.includes("?") ? "&" : "?") + "token=" + encodeURIComponent(TOKEN);
+}
+
+async function api(path) {
+  const response = await fetch(withToken(path));
+  const body = await response.json();
+  if (!response.ok) throw new Error(`${body.rule}: ${body.message}`);
+  return body;
+}
+
+function esc(value) {
+  return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+function ruleLink(rule) {
+  return `<a class="rule" href="/rules#${esc(rule)}">${esc(rule)}</a>`;
+}
+
+function toInstant(ms) {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+function minutesBetween(from, to) {
+  return Math.round((Date.parse(to) - Date.parse(from)) / 60000);
+}
+
+// The badge of a member as of an instant: an excommunicado not yet in effect counts down.
+function badge(member, instant) {
+  if (member.status === "active" && member.excommunicado_from && member.excommunicado_from > instant) {
+    const minutes = minutesBetween(instant, member.excommunicado_from);
+    const left = minutes >= 120 ? `${Math.floor(minutes / 60)}h ${minutes % 60}m` : `${minutes}m`;
+    return `<span class="badge pending" title="excommunicado from ${esc(member.excommunicado_from)}">excommunicado in ${left}</span>`;
+  }
+  const label = member.status.replace("_", " ");
+  return `<span class="badge ${esc(member.status)}">${esc(label)}</span>`;
+}
+
+// A grant or requirement as words: "lift_excommunicado", {eliminate: "killa"} -> "eliminate killa".
+function plainly(value) {
+  if (Array.isArray(value)) return value.map(plainly).join("; ");
+  if (value && typeof value === "object") {
+    return Object.entries(value).map(([key, inner]) => `${key.replaceAll("_", " ")} ${plainly(inner)}`).join(", ");
+  }
+  return String(value ?? "").replaceAll("_", " ");
+}
+
+// An event's fields as words, the rule it names linked to the rule's text.
+function describe(event) {
+  const skip = new Set(["world", "seq", "at", "type", "event", "by", "cid", "digest"]);
+  return Object.entries(event).filter(([k]) => !skip.has(k))
+    .map(([k, v]) => k === "rule" ? `rule ${ruleLink(v)}` : `${esc(k)}=${esc(typeof v === "object" ? JSON.stringify(v) : v)}`).join(" ");
+}
