@@ -28,3 +28,18 @@ def postgres_url() -> Iterator[str]:
     finally:
         with psycopg.connect(POSTGRES, autocommit=True) as connection:
             connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def durable_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The stores that outlive their process."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'hightable.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from figures import FIGURES
+
+    FIGURES.save()

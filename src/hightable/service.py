@@ -18,6 +18,12 @@ from typing import Any
 import msgspec
 from msgspec import structs
 
+from hightable.checked import (
+    against_recorded_head,
+    apply_checked,
+    counted,
+    replay_counted,
+)
 from hightable.core import (
     Accepted,
     Event,
@@ -33,7 +39,7 @@ from hightable.core import (
     parse_command,
     verify,
 )
-from hightable.core.chain import GENESIS, Record, link, seal
+from hightable.core.chain import GENESIS, Record, seal
 from hightable.core.engine import CorruptLog, evolve_all
 from hightable.core.ledger import advance_to, check_within
 from hightable.core.rules import refuse
@@ -43,7 +49,8 @@ from hightable.errors import Conflict, Corrupt, HightableError, StoreError, Worl
 from hightable.store import EventStore, Snapshot
 
 SNAPSHOT_EVERY = 1_000
-SNAPSHOT_FORMAT = 1  # bump when State changes shape: older snapshots are then ignored
+SNAPSHOT_WEIGHT = 4  # snapshot once the events since the last one weigh a quarter of it
+SNAPSHOT_FORMAT = 2  # bump when State changes shape: older snapshots are then ignored
 RETRIES = 50
 Progress = Callable[[int], None]
 
@@ -88,6 +95,8 @@ class WorldService:
         self._locks: dict[str, threading.RLock] = {}
         self._queues: dict[str, list[_Pending]] = {}
         self._locks_lock = threading.Lock()
+        self._snapshot_bytes: dict[str, int] = {}  # the size of each world's last snapshot
+        self._logged_since: dict[str, int] = {}  # the bytes logged since it
 
     def _lock(self, world: str) -> threading.RLock:
         with self._locks_lock:
@@ -121,7 +130,7 @@ class WorldService:
         state = loaded.state if loaded else None
         head = loaded.head if loaded else None
         for count, record in enumerate(self.store.read(world, after=after), start=1):
-            state = _apply_checked(world, state, record, prev)
+            state = apply_checked(world, state, record, prev)
             prev, head = bytes.fromhex(record.hash), record
             if self.progress and count % 1_000 == 0:
                 self.progress(count)
@@ -255,7 +264,14 @@ class WorldService:
     def _remember(self, world: str, loaded: Loaded, records: list[Record]) -> None:
         before = loaded.head.seq
         loaded.head = records[-1]
-        if loaded.head.seq // self.snapshot_every > before // self.snapshot_every:
+        self._logged_since[world] = self._logged_since.get(world, 0) + sum(
+            len(record.body) for record in records
+        )
+        crossed = loaded.head.seq // self.snapshot_every > before // self.snapshot_every
+        # A big state is not copied every `snapshot_every` events: only once the events since
+        # the last snapshot weigh a fraction of it, so snapshots never outweigh the log by much.
+        heavy = self._logged_since[world] * SNAPSHOT_WEIGHT >= self._snapshot_bytes.get(world, 0)
+        if crossed and heavy:
             self.snapshot(world)
 
     def snapshot(self, world: str) -> None:
@@ -266,6 +282,7 @@ class WorldService:
                 return
             state, head = loaded.state, loaded.head
             body = msgspec.json.encode(SnapshotBody(SNAPSHOT_FORMAT, head.hash, state))
+            self._snapshot_bytes[world], self._logged_since[world] = len(body), 0
         self.store.save_snapshot(Snapshot(world, head.seq, state.clock, body))
 
     # -- reading ------------------------------------------------------------------------------
@@ -283,9 +300,11 @@ class WorldService:
 
     def verify(self, world: str, progress: Progress | None = None) -> Verdict | Refusal:
         """CHAIN-1 over the stored log: the first event whose bytes or order changed."""
-        if self.store.head(world) is None:
+        recorded = self.store.recorded_head(world)
+        if recorded is None:
             return refuse("ID-3", f"no world {world!r} in this store")
-        return verify(_counted(self.store.read(world), progress))
+        verdict = verify(counted(self.store.read(world), progress))
+        return verdict if not verdict.ok else against_recorded_head(verdict, *recorded)
 
     def export(self, world: str) -> Iterator[bytes]:
         """The log as JSON lines: each event's canonical JSON, the bytes its hash seals."""
@@ -314,7 +333,7 @@ class WorldService:
             return created
         renamed = [structs.replace(event, world=world) for event in events]
         try:
-            state = _replay_counted(renamed, progress)
+            state = replay_counted(renamed, progress)
         except CorruptLog as error:
             return refuse("CHAIN-1", f"the log cannot be replayed: {error}")
         return self._create_from(world, state.start, renamed)
@@ -334,37 +353,3 @@ class WorldService:
         if not events:
             return refuse("CMD-1", "no event to import")
         return self.adopt(world or events[0].world, events, progress)
-
-
-def _apply_checked(world: str, state: State | None, record: Record, prev: bytes) -> State:
-    """Apply one stored record, checking its place in the chain as it is read (CHAIN-1)."""
-    if link(prev, record.body).hex() != record.hash:
-        raise Corrupt(f"world {world}: seq {record.seq} does not match its hash; run verify")
-    try:
-        event = decode_event(record.body)
-        if state is None:
-            if not isinstance(event, WorldCreated):
-                raise CorruptLog("a world's log begins with world_created")
-            state = initial_state(event.world, event.start)
-        return evolve(state, event)
-    except (CorruptLog, msgspec.DecodeError, msgspec.ValidationError) as error:
-        raise Corrupt(f"world {world}: seq {record.seq}: {error}") from error
-
-
-def _counted(records: Iterable[Record], progress: Progress | None) -> Iterator[Record]:
-    for count, record in enumerate(records, start=1):
-        if progress and count % 1_000 == 0:
-            progress(count)
-        yield record
-
-
-def _replay_counted(events: list[Event], progress: Progress | None) -> State:
-    first = events[0]
-    if not isinstance(first, WorldCreated):
-        raise CorruptLog("a world's log begins with world_created")
-    state = initial_state(first.world, first.start)
-    for count, event in enumerate(events, start=1):
-        evolve(state, event)
-        if progress and count % 1_000 == 0:
-            progress(count)
-    return state

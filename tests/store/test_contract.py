@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 
 from hightable.core import Ledger
@@ -10,6 +13,7 @@ from hightable.core.instants import add_minutes
 from hightable.errors import Conflict, StoreError, WorldExists
 from hightable.store import EventStore, Snapshot, open_store
 from hightable.store.base import PAGE
+from hightable.store.migrations import LATEST
 
 START = "2019-05-17T17:00:00Z"
 
@@ -121,7 +125,23 @@ def test_a_reopened_store_keeps_its_worlds_and_schema(store_url: str) -> None:
         first.create_world("w", START, records)
     with open_store(store_url) as second:
         assert records == list(second.read("w"))
-        assert 2 == second.schema_version()  # type: ignore[attr-defined]
+        assert LATEST == second.schema_version()  # type: ignore[attr-defined]
+        assert (len(records), records[-1].hash) == second.recorded_head("w")
+
+
+def test_migration_3_records_the_head_of_worlds_kept_before_it(tmp_path: Path) -> None:
+    """A store of version 2 (no recorded head) gets each world's head on opening."""
+    path = tmp_path / "old.db"
+    records = ticks("w", 3)
+    with open_store(f"sqlite:///{path}") as store:
+        store.create_world("w", START, records)
+    with sqlite3.connect(path) as old:
+        old.execute("UPDATE hightable_schema SET version = 2")
+        old.execute("ALTER TABLE worlds DROP COLUMN head_seq")
+        old.execute("ALTER TABLE worlds DROP COLUMN head_hash")
+    with open_store(f"sqlite:///{path}") as store:
+        assert (len(records), records[-1].hash) == store.recorded_head("w")
+        assert LATEST == store.schema_version()  # type: ignore[attr-defined]
 
 
 def test_a_bad_url_is_a_clear_error() -> None:

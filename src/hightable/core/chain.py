@@ -65,11 +65,15 @@ def _check(record: Record, expected_seq: int, prev: bytes) -> tuple[int, str] | 
         kind = "a gap" if record.seq > expected_seq else "out of order"
         return expected_seq, f"expected seq {expected_seq}, found seq {record.seq}: {kind}"
     try:
-        body_seq = msgspec.json.decode(record.body).get("seq")
+        inside = msgspec.json.decode(record.body)
+        body_seq = inside.get("seq")
     except (msgspec.DecodeError, AttributeError):
         return record.seq, f"seq {record.seq}: the stored event is not a JSON object"
     if body_seq != record.seq:
         return record.seq, f"seq {record.seq}: the event inside says seq {body_seq}"
+    # `at` and `type` are stored beside the body for queries: they must say what it says.
+    if (inside.get("at"), inside.get("type")) != (record.at, record.type):
+        return record.seq, f"seq {record.seq}: its stored instant or type differs from the event"
     if link(prev, record.body).hex() != record.hash:
         return record.seq, f"seq {record.seq}: its bytes do not match its hash"
     return None

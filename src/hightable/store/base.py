@@ -53,6 +53,10 @@ class EventStore(ABC):
         """The last record of a world, or None if there is no such world."""
 
     @abstractmethod
+    def recorded_head(self, world: str) -> tuple[int, str] | None:
+        """The seq and hash of the world's last record, as written beside the log by each append."""
+
+    @abstractmethod
     def read(
         self, world: str, after: int = 0, until_seq: int | None = None, until_at: str | None = None
     ) -> Iterator[Record]:

@@ -37,6 +37,10 @@ class MemoryStore(EventStore):
         log = self._logs.get(world)
         return log[-1] if log else None
 
+    def recorded_head(self, world: str) -> tuple[int, str] | None:
+        head = self.head(world)
+        return (head.seq, head.hash) if head else None
+
     def read(
         self, world: str, after: int = 0, until_seq: int | None = None, until_at: str | None = None
     ) -> Iterator[Record]:

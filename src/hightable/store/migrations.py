@@ -29,6 +29,19 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             "ALTER TABLE worlds ADD COLUMN public INTEGER NOT NULL DEFAULT 0",
         ],
     ),
+    (
+        3,
+        [
+            # The head of each world's chain, written with every append: a log cut short at its
+            # end still verifies as a chain, but no longer reaches its recorded head.
+            "ALTER TABLE worlds ADD COLUMN head_seq {int} NOT NULL DEFAULT 0",
+            "ALTER TABLE worlds ADD COLUMN head_hash TEXT NOT NULL DEFAULT ''",
+            "UPDATE worlds SET head_seq = COALESCE("
+            "(SELECT max(seq) FROM events WHERE events.world = worlds.world), 0)",
+            "UPDATE worlds SET head_hash = COALESCE((SELECT hash FROM events"
+            " WHERE events.world = worlds.world AND events.seq = worlds.head_seq), '')",
+        ],
+    ),
 ]
 
 SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS hightable_schema (version INTEGER NOT NULL)"

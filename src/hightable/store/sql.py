@@ -156,6 +156,21 @@ class SqlStore(EventStore):
             self._sql(f"INSERT INTO events (world, {COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"),
             [(world, r.seq, r.at, r.type, r.body, r.hash) for r in records],
         )
+        cursor.execute(
+            self._sql("UPDATE worlds SET head_seq = ?, head_hash = ? WHERE world = ?"),
+            (records[-1].seq, records[-1].hash, world),
+        )
+
+    def recorded_head(self, world: str) -> tuple[int, str] | None:
+        def work(cursor: Any) -> tuple[int, str] | None:
+            cursor.execute(
+                self._sql("SELECT head_seq, head_hash FROM worlds WHERE world = ?"), (world,)
+            )
+            row = cursor.fetchone()
+            return (int(row[0]), str(row[1])) if row else None
+
+        result: tuple[int, str] | None = self._run(work)
+        return result
 
     def head(self, world: str) -> Record | None:
         def work(cursor: Any) -> Record | None:

@@ -60,7 +60,11 @@ def load_story(path: Path | str) -> Story:
 
 
 def _parse_yaml(name: str, text: str) -> tuple[Any, list[int]]:
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # refuses control characters at once (a ReaderError)
+    except yaml.YAMLError as error:
+        line = text[: getattr(error, "position", 0)].count("\n") + 1
+        raise StoryError(name, line, f"not valid YAML: {error}") from None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -69,6 +73,8 @@ def _parse_yaml(name: str, text: str) -> tuple[Any, list[int]]:
         line = mark.line + 1 if mark else 1
         problem = getattr(error, "problem", None) or str(error)
         raise StoryError(name, line, f"not valid YAML: {problem}") from None
+    except RecursionError:
+        raise StoryError(name, loader.line + 1, "not valid YAML: nested too deeply") from None
     finally:
         loader.dispose()
     lines: list[int] = []
