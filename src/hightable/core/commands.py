@@ -96,8 +96,12 @@ def parse_command(raw: object) -> Command | Refusal:
     """Turn a JSON-like value into a typed command, or refuse it with CMD-1 or ID-1."""
     if not isinstance(raw, dict):
         return refuse("CMD-1", f"a command is a mapping of fields, not {type(raw).__name__}")
+    # The command's own type when `do` names one (msgspec learns a struct type once, but a
+    # union anew on every call); the union only to word the error of an unknown `do`.
+    known = COMMANDS.get(raw["do"]) if isinstance(raw.get("do"), str) else None
     try:
-        cmd: Command = msgspec.convert(raw, type=command_union(), strict=True)
+        target = known.cls if known else command_union()
+        cmd: Command = msgspec.convert(raw, type=target, strict=True)
     except msgspec.ValidationError as error:
         return refuse("CMD-1", describe_error(error, raw))
     spec = COMMANDS[cmd.do]

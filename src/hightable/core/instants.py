@@ -9,6 +9,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 _SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
+_CANONICAL = re.compile(r"^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 _RELATIVE = re.compile(r"^\+(\d{1,9})(s|m|h|d)$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
@@ -19,6 +20,12 @@ class InstantError(ValueError):
 
 def parse_instant(value: object) -> str:
     """Return the canonical form of an instant given as text or as a datetime."""
+    if isinstance(value, str) and _CANONICAL.match(value):
+        try:  # already canonical: only check that it names a real instant
+            datetime.fromisoformat(value)
+        except ValueError as error:
+            raise InstantError(f"{value!r} is not a valid instant ({error})") from None
+        return value
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str) and _SHAPE.match(value.strip()):

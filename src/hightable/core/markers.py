@@ -7,11 +7,9 @@ from hightable.core.commands import Command, Id, Text, command
 from hightable.core.engine import KINDS, Draft, applies
 from hightable.core.events import BreachRecorded, Event, event_type
 from hightable.core.rules import Refusal, refuse
-from hightable.core.state import Marker, State, update
+from hightable.core.state import Marker, State, index_add, index_remove, update
 
 KINDS["marker"] = lambda state: state.markers
-
-LIVE_STATES = ("sworn", "invoked")  # a marker that can still be called on
 
 
 @event_type
@@ -69,8 +67,7 @@ def void_markers_of(state: State, member_id: str, draft: Draft) -> list[Event]:
     """MARKER-5: the markers a member held or owed die with them."""
     return [
         draft.event(MarkerVoided, marker=marker_id, member=member_id)
-        for marker_id, marker in state.markers.items()
-        if marker.state in LIVE_STATES and member_id in (marker.debtor, marker.holder)
+        for marker_id in state.live_markers.get(member_id, ())
     ]
 
 
@@ -140,6 +137,16 @@ def decide_refuse_marker(state: State, cmd: RefuseMarker, draft: Draft) -> list[
 @applies(MarkerSworn)
 def apply_marker_sworn(state: State, event: MarkerSworn) -> None:
     state.markers[event.marker] = Marker(debtor=event.by, holder=event.holder, hotel=event.hotel)
+    for party in {event.by, event.holder}:
+        index_add(state.live_markers, party, event.marker)
+
+
+def _settle(state: State, marker_id: str, new_state: str) -> None:
+    """The marker can no longer be called on: it leaves its parties' index."""
+    update(state.markers, marker_id, state=new_state)
+    marker = state.markers[marker_id]
+    for party in {marker.debtor, marker.holder}:
+        index_remove(state.live_markers, party, marker_id)
 
 
 @applies(MarkerInvoked)
@@ -149,14 +156,14 @@ def apply_marker_invoked(state: State, event: MarkerInvoked) -> None:
 
 @applies(MarkerHonored)
 def apply_marker_honored(state: State, event: MarkerHonored) -> None:
-    update(state.markers, event.marker, state="honored")
+    _settle(state, event.marker, "honored")
 
 
 @applies(MarkerRefused)
 def apply_marker_refused(state: State, event: MarkerRefused) -> None:
-    update(state.markers, event.marker, state="refused")
+    _settle(state, event.marker, "refused")
 
 
 @applies(MarkerVoided)
 def apply_marker_voided(state: State, event: MarkerVoided) -> None:
-    update(state.markers, event.marker, state="void")
+    _settle(state, event.marker, "void")

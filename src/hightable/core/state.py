@@ -155,6 +155,9 @@ class State(msgspec.Struct, kw_only=True):
     alliances: dict[str, Alliance] = {}
     cids: dict[str, CidRecord] = {}
     deadlines: dict[str, str] = {}  # "kind:id" -> the instant it falls (TIME-2)
+    # Indexes, kept by evolve, so that a check reads a member's few entries, not every entry:
+    accepted: dict[str, tuple[str, ...]] = {}  # member -> the terms they accepted, still open
+    live_markers: dict[str, tuple[str, ...]] = {}  # member -> the live markers they are party to
 
     def fork(self) -> State:
         """An independent copy: the tables are copied, the frozen entities shared."""
@@ -168,6 +171,18 @@ class State(msgspec.Struct, kw_only=True):
 
 def initial_state(world: str, start: str) -> State:
     return State(world=world, start=start, clock=start)
+
+
+def index_add(index: dict[str, tuple[str, ...]], key: str, object_id: str) -> None:
+    index[key] = (*index.get(key, ()), object_id)
+
+
+def index_remove(index: dict[str, tuple[str, ...]], key: str, object_id: str) -> None:
+    remaining = tuple(other for other in index.get(key, ()) if other != object_id)
+    if remaining:
+        index[key] = remaining
+    else:
+        index.pop(key, None)
 
 
 def update(table: dict[str, Any], object_id: str, /, **changes: Any) -> None:

@@ -31,7 +31,7 @@ from hightable.core.hotels import (
     ManagerRelieved,
 )
 from hightable.core.rules import Refusal, refuse
-from hightable.core.state import State, Terms, update
+from hightable.core.state import State, Terms, index_add, index_remove, update
 
 KINDS["terms"] = lambda state: state.terms
 
@@ -278,9 +278,8 @@ def requirements_met_by(state: State, events: list[Event], draft: Draft) -> list
     for event in events:
         if not isinstance(event, MEETING_EVENTS):
             continue
-        for terms_id, terms in state.terms.items():
-            if terms.state != "accepted" or terms.to != event.by:
-                continue
+        for terms_id in state.accepted.get(event.by, ()):
+            terms = state.terms[terms_id]
             met = list(terms.met)
             for index, requirement in enumerate(requirements_of(terms.requires)):
                 if not met[index] and requirement_met(requirement, terms, event):
@@ -311,6 +310,7 @@ def terms_run_out(state: State, terms_id: str, instant: str, draft: Draft) -> li
 def _close(state: State, terms_id: str, new_state: str) -> None:
     update(state.terms, terms_id, state=new_state)
     state.deadlines.pop(f"terms:{terms_id}", None)
+    index_remove(state.accepted, state.terms[terms_id].to, terms_id)
 
 
 @applies(TermsOffered)
@@ -331,6 +331,7 @@ def apply_terms_offered(state: State, event: TermsOffered) -> None:
 @applies(TermsAccepted)
 def apply_terms_accepted(state: State, event: TermsAccepted) -> None:
     update(state.terms, event.terms, state="accepted")
+    index_add(state.accepted, state.terms[event.terms].to, event.terms)
 
 
 @applies(RequirementMet)
