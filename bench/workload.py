@@ -211,13 +211,14 @@ class Generator:
         return [self.command(debtor, "swear_marker", marker=marker, holder=holder)]
 
     def terms(self) -> list[Command]:
-        """The Elder offers a member a bargain: their contracts cancelled, for fealty."""
+        """The Elder offers a member a bargain: their contracts cancelled, for fealty. Most
+        accept and swear, and the contracts on them are cancelled and refunded."""
         s = self.shadow
         elder = s.living[0]
         to = s.someone(elder)
         self.serial += 1
         terms = f"t{self.serial:07d}"
-        return [
+        commands = [
             self.command(
                 elder,
                 "offer_terms",
@@ -229,6 +230,13 @@ class Generator:
             ),
             self.command(to, "accept_terms", terms=terms),
         ]
+        if s.rng.random() < 0.8:
+            commands.append(self.command(to, "swear_fealty"))
+            for contract, (client, target, bounty) in list(s.contracts.items()):
+                if target == to:
+                    del s.contracts[contract]
+                    s.balances[client] += bounty
+        return commands
 
 
 def world_commands(seed: int, members: int, steps: int) -> list[Command]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hightable.core import Accepted, Ledger, Refusal
+from hightable.core import Accepted, Ledger, Refusal, State, coins_accounted
 from hightable.core.instants import add_minutes
 
 START = "2019-05-17T17:00:00Z"
@@ -45,3 +45,23 @@ class Play:
         document = self.ledger.view()
         assert isinstance(document, dict)
         return document
+
+
+STATUSES = {"active", "excommunicado", "presumed_dead", "deceased"}
+
+
+def assert_books_balance(state: State) -> None:
+    """The invariants of any world: COIN-3, COIN-2, escrow and bounties as the open contracts
+    say, every balance an account's, every member in one of the four statuses."""
+    assert state.supply == coins_accounted(state)  # COIN-3
+    assert min([*state.balances.values(), state.escrow]) >= 0  # COIN-2
+    assert set(state.balances) <= {"table", *state.members, *state.hotels}
+    open_contracts = [c for c in state.contracts.values() if c.state == "open"]
+    assert all(contract.bounty > 0 for contract in open_contracts)
+    assert state.escrow == sum(contract.bounty for contract in open_contracts)
+    targets: dict[str, list[str]] = {}
+    for contract_id, contract in state.contracts.items():
+        if contract.state == "open":
+            targets.setdefault(contract.target, []).append(contract_id)
+    assert targets == {m: list(ids) for m, ids in state.contracts_on.items()}  # bounties (§5)
+    assert {member.status for member in state.members.values()} <= STATUSES

@@ -43,6 +43,7 @@ def test_the_workload_is_mostly_lawful_and_mixes_every_kind() -> None:
         "honor_marker",
         "offer_terms",
         "accept_terms",
+        "swear_fealty",
     ):
         assert kinds[kind] > 10, kind
     assert ledger.verify().ok

@@ -50,7 +50,7 @@ from hightable.store import EventStore, Snapshot
 
 SNAPSHOT_EVERY = 1_000
 SNAPSHOT_WEIGHT = 4  # snapshot once the events since the last one weigh a quarter of it
-SNAPSHOT_FORMAT = 2  # bump when State changes shape: older snapshots are then ignored
+SNAPSHOT_FORMAT = 3  # bump when State changes shape: older snapshots are then ignored
 RETRIES = 50
 Progress = Callable[[int], None]
 
@@ -127,17 +127,16 @@ class WorldService:
         loaded = self._cache.get(world) or self._from_snapshot(world)
         after = loaded.head.seq if loaded else 0
         prev = bytes.fromhex(loaded.head.hash) if loaded else GENESIS
-        state = loaded.state if loaded else None
-        head = loaded.head if loaded else None
-        for count, record in enumerate(self.store.read(world, after=after), start=1):
-            state = apply_checked(world, state, record, prev)
-            prev, head = bytes.fromhex(record.hash), record
-            if self.progress and count % 1_000 == 0:
-                self.progress(count)
-        if state is None or head is None:
+        records = self.store.read(world, after=after)
+        state, prev = apply_checked(
+            world, records, loaded.state if loaded else None, prev, self.progress
+        )
+        if state is None:
             return refuse("ID-3", f"no world {world!r} in this store")
-        self._cache[world] = Loaded(state, head)
-        return self._cache[world]
+        if loaded is None or state.seq != loaded.head.seq:
+            loaded = Loaded(state, Record(state.seq, state.clock, "", b"", prev.hex()))
+        self._cache[world] = loaded
+        return loaded
 
     def _from_snapshot(self, world: str, at_or_before: str | None = None) -> Loaded | None:
         snapshot = self.store.latest_snapshot(world, at_or_before)
@@ -230,8 +229,9 @@ class WorldService:
             if not events:
                 return Batch(outcomes, True)
             records = seal(events, bytes.fromhex(loaded.head.hash))
+            snapshot = self._snapshot_due(world, loaded, records)
             try:
-                self.store.append(world, records)
+                self.store.append(world, records, snapshot)
             except Conflict:
                 # Another writer took the seq: wait a little, catch up and decide again.
                 # The random wait keeps two writers from colliding in lockstep forever.
@@ -241,7 +241,7 @@ class WorldService:
             except BaseException:
                 self._forget(world, events)  # the outcome is unknown: reload next time
                 raise
-            self._remember(world, loaded, records)
+            self._remember(world, loaded, records, snapshot)
             return Batch(outcomes, True)
         raise StoreError(f"world {world}: gave up after {RETRIES} conflicting writers")
 
@@ -261,18 +261,28 @@ class WorldService:
         if uncommitted:
             self._cache.pop(world, None)
 
-    def _remember(self, world: str, loaded: Loaded, records: list[Record]) -> None:
-        before = loaded.head.seq
+    def _snapshot_due(self, world: str, loaded: Loaded, records: list[Record]) -> Snapshot | None:
+        """A snapshot of the state these records lead to, when one is due: every
+        `snapshot_every` events, but a big state only once the events since its last snapshot
+        weigh a fraction of it, so that snapshots never outweigh the log by much."""
+        head = records[-1]
+        crossed = head.seq // self.snapshot_every > loaded.head.seq // self.snapshot_every
+        logged = self._logged_since.get(world, 0) + sum(len(record.body) for record in records)
+        self._logged_since[world] = logged
+        if not crossed or logged * SNAPSHOT_WEIGHT < self._snapshot_bytes.get(world, 0):
+            return None
+        return self._snapshot_of(world, loaded.state, head.seq, head.hash)
+
+    def _snapshot_of(self, world: str, state: State, seq: int, digest: str) -> Snapshot:
+        body = msgspec.json.encode(SnapshotBody(SNAPSHOT_FORMAT, digest, state))
+        return Snapshot(world, seq, state.clock, body)
+
+    def _remember(
+        self, world: str, loaded: Loaded, records: list[Record], snapshot: Snapshot | None
+    ) -> None:
         loaded.head = records[-1]
-        self._logged_since[world] = self._logged_since.get(world, 0) + sum(
-            len(record.body) for record in records
-        )
-        crossed = loaded.head.seq // self.snapshot_every > before // self.snapshot_every
-        # A big state is not copied every `snapshot_every` events: only once the events since
-        # the last snapshot weigh a fraction of it, so snapshots never outweigh the log by much.
-        heavy = self._logged_since[world] * SNAPSHOT_WEIGHT >= self._snapshot_bytes.get(world, 0)
-        if crossed and heavy:
-            self.snapshot(world)
+        if snapshot is not None:
+            self._snapshot_bytes[world], self._logged_since[world] = len(snapshot.body), 0
 
     def snapshot(self, world: str) -> None:
         """Cache the current state of a world (a snapshot is never the truth)."""
@@ -280,10 +290,9 @@ class WorldService:
             loaded = self._load(world)
             if isinstance(loaded, Refusal):
                 return
-            state, head = loaded.state, loaded.head
-            body = msgspec.json.encode(SnapshotBody(SNAPSHOT_FORMAT, head.hash, state))
-            self._snapshot_bytes[world], self._logged_since[world] = len(body), 0
-        self.store.save_snapshot(Snapshot(world, head.seq, state.clock, body))
+            snapshot = self._snapshot_of(world, loaded.state, loaded.head.seq, loaded.head.hash)
+            self._remember(world, loaded, [loaded.head], snapshot)
+        self.store.save_snapshot(snapshot)
 
     # -- reading ------------------------------------------------------------------------------
 

@@ -105,7 +105,7 @@ def test_idem_1_a_retry_after_a_restart_returns_the_first_outcome(durable_url: s
         retry = service.execute("w", command)
         assert isinstance(retry, Replayed) and isinstance(first, Accepted)
         assert first.events == service.events_of("w", retry)
-        assert 95 == service.state("w").members["john"].balance  # type: ignore[union-attr]
+        assert 95 == service.state("w").balances["john"]  # type: ignore[union-attr]
 
 
 def test_a_racing_writer_loses_its_seq_and_decides_again(store_url: str) -> None:
@@ -136,11 +136,11 @@ class RivalFirst:
     def __init__(self, store: EventStore, rival: Callable[[], object]) -> None:
         self.store, self.rival, self.conflicts = store, rival, 0
 
-    def append(self, world: str, records: Any) -> None:
+    def append(self, world: str, records: Any, snapshot: Any = None) -> None:
         if self.conflicts < 2:
             self.rival()
         try:
-            self.store.append(world, records)
+            self.store.append(world, records, snapshot)
         except Conflict:
             self.conflicts += 1
             raise
@@ -200,7 +200,7 @@ def test_group_commit_each_on_its_own_or_all_or_nothing(store_url: str) -> None:
             atomic=True,
         )
         assert not atomic.applied and head == store.head("w").seq  # type: ignore[union-attr]
-        assert 20 == service.state("w").members["john"].balance  # type: ignore[union-attr]
+        assert 20 == service.state("w").balances["john"]  # type: ignore[union-attr]
 
 
 def test_snapshots_change_no_answer(store_url: str) -> None:
@@ -255,7 +255,7 @@ def test_fork_export_and_import(store_url: str) -> None:
         fork = service.fork("w", "what-if", at(10))
         assert not isinstance(fork, Refusal)
         forked = service.state("what-if")
-        assert 100 == forked.members["john"].balance  # type: ignore[union-attr]
+        assert 100 == forked.balances["john"]  # type: ignore[union-attr]
         assert "what-if" == forked.world  # type: ignore[union-attr]
         assert service.verify("what-if").ok  # type: ignore[union-attr]
         lines = list(service.export("w"))
@@ -289,10 +289,10 @@ class CountingAppends:
     def __init__(self, store: EventStore) -> None:
         self.store, self.appends = store, 0
 
-    def append(self, world: str, records: Any) -> None:
+    def append(self, world: str, records: Any, snapshot: Any = None) -> None:
         self.appends += 1
         time.sleep(0.002)  # a commit takes time; commands pile up behind it
-        self.store.append(world, records)
+        self.store.append(world, records, snapshot)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.store, name)

@@ -12,12 +12,13 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Union
+from functools import cached_property, lru_cache
+from typing import Annotated, Any, ClassVar, Union
 
 import msgspec
 from msgspec import Meta, structs
 
-from hightable.core.instants import InstantError, parse_instant
+from hightable.core.instants import InstantError, is_canonical, parse_instant
 from hightable.core.rules import Refusal, refuse
 
 # Limits: a value past them is malformed (CMD-1), not a slow disaster.
@@ -33,14 +34,12 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 class Command(msgspec.Struct, tag_field="do", kw_only=True, forbid_unknown_fields=True):
     """Fields every command carries; `world`, when given, must be the world it is sent to."""
 
+    do: ClassVar[str]  # the command's tag, set when it is registered
+
     at: InstantText
     by: Id
     cid: Text | None = None
     world: Id | None = None
-
-    @property
-    def do(self) -> str:
-        return str(self.__struct_config__.tag)
 
 
 Authority = Callable[[Any, Any], Refusal | None]
@@ -62,6 +61,16 @@ class CommandSpec:
     nested: Nested | None = None  # (path, kind, id) of objects named inside values
     validate: Callable[[Any], str | None] | None = None  # CMD-1 checks across fields
 
+    @cached_property
+    def id_fields(self) -> tuple[str, ...]:
+        """The fields that hold ids (ID-1): the actor, the world, those naming objects and the
+        one creating one."""
+        return ("by", "world", *self.refs, *(self.creates[:1] if self.creates else ()))
+
+    @cached_property
+    def instant_fields(self) -> tuple[str, ...]:
+        return ("at", *self.instants)
+
 
 COMMANDS: dict[str, CommandSpec] = {}
 
@@ -80,7 +89,8 @@ def command(
     """Register a command class and the function that decides it."""
 
     def register(handler: Handler) -> Handler:
-        COMMANDS[str(cls.__struct_config__.tag)] = CommandSpec(
+        cls.do = str(cls.__struct_config__.tag)
+        COMMANDS[cls.do] = CommandSpec(
             cls, handler, authority, refs or {}, creates, parties, instants, nested, validate
         )
         return handler
@@ -98,40 +108,51 @@ def parse_command(raw: object) -> Command | Refusal:
         return refuse("CMD-1", f"a command is a mapping of fields, not {type(raw).__name__}")
     # The command's own type when `do` names one (msgspec learns a struct type once, but a
     # union anew on every call); the union only to word the error of an unknown `do`.
-    known = COMMANDS.get(raw["do"]) if isinstance(raw.get("do"), str) else None
+    do = raw.get("do")
+    known = COMMANDS.get(do) if isinstance(do, str) else None
     try:
-        target = known.cls if known else command_union()
-        cmd: Command = msgspec.convert(raw, type=target, strict=True)
+        cmd: Command = msgspec.convert(
+            raw, type=known.cls if known else command_union(), strict=True
+        )
     except msgspec.ValidationError as error:
         return refuse("CMD-1", describe_error(error, raw))
-    spec = COMMANDS[cmd.do]
-    normalized = {}
-    for name in ("at", *spec.instants):
-        value = getattr(cmd, name)
-        if value is None:
-            continue
-        try:
-            normalized[name] = parse_instant(value)
-        except InstantError as error:
-            return refuse("CMD-1", f"{name}: {error}")
-    if normalized:
-        cmd = structs.replace(cmd, **normalized)
+    spec = known or COMMANDS[cmd.do]
+    cmd_or_refusal = normalize_instants(cmd, spec)
+    if isinstance(cmd_or_refusal, Refusal):
+        return cmd_or_refusal
+    cmd = cmd_or_refusal
     problem = spec.validate(cmd) if spec.validate else None
     if problem:
         return refuse("CMD-1", problem)
     return check_ids(cmd, spec)
 
 
+def normalize_instants(cmd: Command, spec: CommandSpec) -> Command | Refusal:
+    """CMD-1: `at` and the command's other instants, each in the canonical form."""
+    normalized = {}
+    for name in spec.instant_fields:
+        value = getattr(cmd, name)
+        if value is None or is_canonical(value):
+            continue
+        try:
+            normalized[name] = parse_instant(value)
+        except InstantError as error:
+            return refuse("CMD-1", f"{name}: {error}")
+    return structs.replace(cmd, **normalized) if normalized else cmd
+
+
+@lru_cache(maxsize=65_536)  # a shard names the same members again and again
+def is_slug(value: str) -> bool:
+    return SLUG.match(value) is not None
+
+
 def check_ids(cmd: Command, spec: CommandSpec) -> Command | Refusal:
     """ID-1: every id the command names is a slug."""
-    names: list[tuple[str, Any]] = [("by", cmd.by), ("world", cmd.world)]
-    names += [(name, getattr(cmd, name)) for name in spec.refs]
-    if spec.creates:
-        names.append((spec.creates[0], getattr(cmd, spec.creates[0])))
+    names = [(name, getattr(cmd, name)) for name in spec.id_fields]
     if spec.nested:
         names += [(path, value) for path, _, value in spec.nested(cmd)]
     for name, value in names:
-        if value is not None and not SLUG.match(value):
+        if value is not None and not is_slug(value):
             return refuse(
                 "ID-1",
                 f"{name.rstrip('_')}: {value[:80]!r} is not a slug ([a-z0-9][a-z0-9-]{{0,63}})",

@@ -15,6 +15,8 @@ from hightable.core.state import (
     TABLE,
     Contract,
     State,
+    index_add,
+    index_remove,
     move_balance,
     update,
 )
@@ -176,13 +178,6 @@ def decide_cancel_contract(
     return [draft.event(ContractCancelled, contract=cmd.contract, bounty=contract.bounty)]
 
 
-def _move_bounty(state: State, contract: Contract, amount: int) -> None:
-    """Escrow and the target's bounty move together."""
-    state.escrow += amount
-    target = state.members[contract.target]
-    update(state.members, contract.target, bounty=target.bounty + amount)
-
-
 @applies(ContractPosted)
 def apply_contract_posted(state: State, event: ContractPosted) -> None:
     contract = Contract(
@@ -194,8 +189,9 @@ def apply_contract_posted(state: State, event: ContractPosted) -> None:
         contractor=event.contractor,
     )
     state.contracts[event.contract] = contract
+    index_add(state.contracts_on, event.target, event.contract)
     move_balance(state, event.funded_by, -event.bounty)
-    _move_bounty(state, contract, event.bounty)
+    state.escrow += event.bounty
 
 
 @applies(BountyRaised)
@@ -203,14 +199,14 @@ def apply_bounty_raised(state: State, event: BountyRaised) -> None:
     contract = state.contracts[event.contract]
     update(state.contracts, event.contract, bounty=contract.bounty + event.amount)
     move_balance(state, contract.funded_by, -event.amount)
-    _move_bounty(state, contract, event.amount)
+    state.escrow += event.amount
 
 
 @applies(ContractClaimed)
 def apply_contract_claimed(state: State, event: ContractClaimed) -> None:
     contract = state.contracts[event.contract]
     update(state.contracts, event.contract, state="claimed", claimed_by=event.by)
-    _move_bounty(state, contract, -event.bounty)
+    _close(state, event.contract, contract, event.bounty)
     move_balance(state, event.by, event.bounty)
 
 
@@ -218,5 +214,11 @@ def apply_contract_claimed(state: State, event: ContractClaimed) -> None:
 def apply_contract_cancelled(state: State, event: ContractCancelled) -> None:
     contract = state.contracts[event.contract]
     update(state.contracts, event.contract, state="cancelled")
-    _move_bounty(state, contract, -event.bounty)
+    _close(state, event.contract, contract, event.bounty)
     move_balance(state, contract.funded_by, event.bounty)
+
+
+def _close(state: State, contract_id: str, contract: Contract, bounty: int) -> None:
+    """The escrow leaves, and the contract no longer counts in its target's bounty."""
+    state.escrow -= bounty
+    index_remove(state.contracts_on, contract.target, contract_id)

@@ -191,10 +191,10 @@ def decide_sanction_duel(state: State, cmd: SanctionDuel, draft: Draft) -> list[
         return refuse("DUEL-3", f"{cmd.duel} is {duel.state}; a duel is sanctioned once")
     if cmd.hour <= cmd.at:  # DUEL-3
         return refuse("DUEL-3", f"the hour {cmd.hour} must lie after the sanction, {cmd.at}")
-    terms = {
-        "challenger_wins": cmd.terms.challenger_wins,
-        "challenged_wins": cmd.terms.challenged_wins,
-    }
+    # Keys sorted as the log's canonical JSON has them: the live event is the replayed one.
+    terms = sorted_keys(
+        {"challenger_wins": cmd.terms.challenger_wins, "challenged_wins": cmd.terms.challenged_wins}
+    )
     return [draft.event(DuelSanctioned, duel=cmd.duel, place=cmd.place, hour=cmd.hour, terms=terms)]
 
 
@@ -314,7 +314,7 @@ def apply_duel_challenged(state: State, event: DuelChallenged) -> None:
 
 @applies(DuelSanctioned)
 def apply_duel_sanctioned(state: State, event: DuelSanctioned) -> None:
-    terms = {outcome: tuple(grants) for outcome, grants in sorted_keys(event.terms).items()}
+    terms = {outcome: tuple(grants) for outcome, grants in event.terms.items()}
     update(
         state.duels, event.duel, state="sanctioned", place=event.place, hour=event.hour, terms=terms
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from hightable.core.commands import COMMANDS, Command, digest, parse_command
+from hightable.core.commands import COMMANDS, Command, CommandSpec, digest, parse_command
 from hightable.core.events import Event, Resurfaced
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import TABLE, CidRecord, State
@@ -114,18 +114,19 @@ def on_deadline(kind: str) -> Callable[[DeadlineHandler], DeadlineHandler]:
 
 def evolve(state: State, event: Event) -> State:
     """Apply one event; the state is updated in place and returned."""
-    if event.seq != state.seq + 1:
-        raise CorruptLog(f"event seq {event.seq} follows seq {state.seq}: a gap or a repeat")
+    seq = event.seq
+    if seq != state.seq + 1:
+        raise CorruptLog(f"event seq {seq} follows seq {state.seq}: a gap or a repeat")
     applier = APPLIERS.get(type(event))
     if applier is None:
-        raise CorruptLog(f"event seq {event.seq}: no rule applies {event.type!r}")
-    state.seq = event.seq
+        raise CorruptLog(f"event seq {seq}: no rule applies {event.type!r}")
+    state.seq = seq
     if event.at > state.clock:
         state.clock = event.at
-    if event.cid is not None and event.digest is not None:
-        known = state.cids.get(event.cid)
-        first = known.first_seq if known else event.seq
-        state.cids[event.cid] = CidRecord(event.digest, first, event.seq)
+    cid = event.cid
+    if cid is not None and event.digest is not None:
+        known = state.cids.get(cid)
+        state.cids[cid] = CidRecord(event.digest, known.first_seq if known else seq, seq)
     applier(state, event)
     return state
 
@@ -142,10 +143,8 @@ def fall_deadlines(state: State, until: str, draft: Draft) -> tuple[State, list[
     Returns the state they lead to (a fork: `state` itself is untouched) and their events.
     """
     work, events = state, []
-    while work.deadlines:
+    while work.first_deadline is not None and work.first_deadline <= until:
         key, instant = min(work.deadlines.items(), key=lambda item: (item[1], item[0]))
-        if instant > until:
-            break
         if work is state:
             work = state.fork()
         kind, _, object_id = key.partition(":")
@@ -164,11 +163,12 @@ def decide(state: State, cmd: Command) -> Outcome:
     LIFE-1, authority, then the chapter's own rules in the handler.
     """
     spec = COMMANDS[cmd.do]
-    cid_digest = digest(cmd) if cmd.cid is not None else None
-    known = state.cids.get(cmd.cid) if cmd.cid is not None else None
-    if known is not None and known.digest == cid_digest:
-        # A retry: the first outcome, whatever the clock says now (docs/rules.md, IDEM-1).
-        return Replayed(known.first_seq, known.last_seq)
+    cid_digest = known = None
+    if cmd.cid is not None:
+        cid_digest, known = digest(cmd), state.cids.get(cmd.cid)
+        if known is not None and known.digest == cid_digest:
+            # A retry: the first outcome, whatever the clock says now (docs/rules.md, IDEM-1).
+            return Replayed(known.first_seq, known.last_seq)
     if cmd.world is not None and cmd.world != state.world:
         return refuse("ID-3", f"this is world {state.world!r}, not {cmd.world!r}")
     if cmd.at < state.clock:
@@ -179,7 +179,8 @@ def decide(state: State, cmd: Command) -> Outcome:
         )
     draft = Draft(state, cmd, cmd.at, cid_digest)
     work, events = fall_deadlines(state, cmd.at, draft)
-    refusal = check_names(work, cmd) or check_life(work, cmd) or spec.authority(work, cmd)
+    refusal = check_names(work, cmd, spec) or check_life(work, cmd, spec)
+    refusal = refusal or spec.authority(work, cmd)
     if refusal:
         return refusal
     actor = work.members.get(cmd.by)
@@ -194,7 +195,9 @@ def decide(state: State, cmd: Command) -> Outcome:
             return refusal
     for follow in FOLLOWUPS:
         outcome += follow(work, outcome, draft)
-    return Accepted(events + outcome)
+    if events:
+        outcome = events + outcome
+    return Accepted(outcome)
 
 
 def handle(state: State, raw: object) -> Outcome:
@@ -209,17 +212,17 @@ def exists(state: State, kind: str, object_id: str) -> bool:
     return object_id in KINDS[kind](state)
 
 
-def check_names(state: State, cmd: Command) -> Refusal | None:
+def check_names(state: State, cmd: Command, spec: CommandSpec) -> Refusal | None:
     """ID-3 for the actor and every object named, then ID-2 for the object created."""
-    spec = COMMANDS[cmd.do]
     if cmd.by != TABLE and cmd.by not in state.members:
         return refuse("ID-3", f"by: no member {cmd.by!r} in this world")
-    named = [(name, kind, getattr(cmd, name)) for name, kind in spec.refs.items()]
-    if spec.nested:
-        named += list(spec.nested(cmd))
-    for name, kind, value in named:
+    for name, kind in spec.refs.items():
+        value = getattr(cmd, name)
         if value is not None and not exists(state, kind, value):
             return refuse("ID-3", f"{name.rstrip('_')}: no {kind} {value!r} in this world")
+    for path, kind, value in spec.nested(cmd) if spec.nested else ():
+        if not exists(state, kind, value):
+            return refuse("ID-3", f"{path}: no {kind} {value!r} in this world")
     if spec.creates:
         name, kind = spec.creates
         value = getattr(cmd, name)
@@ -228,14 +231,15 @@ def check_names(state: State, cmd: Command) -> Refusal | None:
     return None
 
 
-def check_life(state: State, cmd: Command) -> Refusal | None:
+def check_life(state: State, cmd: Command, spec: CommandSpec) -> Refusal | None:
     """LIFE-1: the deceased neither act nor are named as new parties."""
-    actor = state.members.get(cmd.by)
-    if actor is not None and actor.deceased:
+    members = state.members
+    actor = members.get(cmd.by)
+    if actor is not None and actor.life == "deceased":
         return refuse("LIFE-1", f"{cmd.by} is deceased and cannot act")
-    for name in COMMANDS[cmd.do].parties:
+    for name in spec.parties:
         value = getattr(cmd, name)
-        member = state.members.get(value) if value is not None else None
-        if member is not None and member.deceased:
+        member = members.get(value) if value is not None else None
+        if member is not None and member.life == "deceased":
             return refuse("LIFE-1", f"{name.rstrip('_')}: {value} is deceased")
     return None

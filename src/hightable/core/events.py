@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Any, ClassVar, Union
 
 import msgspec
 
 
-class Event(msgspec.Struct, tag_field="type", kw_only=True, omit_defaults=True):
+class Event(msgspec.Struct, tag_field="type", kw_only=True, omit_defaults=True, gc=False):
     """Fields every event carries: `{world, seq, at, type, by, cid?}`.
 
     `digest` travels with `cid`: it fingerprints the command's body, so that IDEM-1 can tell a
     retry from another command under the same cid.
     """
+
+    type: ClassVar[str]  # the event's tag, set when it is registered
 
     world: str
     seq: int
@@ -20,10 +22,6 @@ class Event(msgspec.Struct, tag_field="type", kw_only=True, omit_defaults=True):
     by: str
     cid: str | None = None
     digest: str | None = None
-
-    @property
-    def type(self) -> str:
-        return str(self.__struct_config__.tag)
 
 
 class BreachRecorded(Event, tag="breach_recorded"):
@@ -45,7 +43,8 @@ EVENT_TYPES: dict[str, type[Event]] = {}
 
 def event_type(cls: type[Event]) -> type[Event]:
     """Register an event class so that logs holding it can be decoded."""
-    EVENT_TYPES[str(cls.__struct_config__.tag)] = cls
+    cls.type = str(cls.__struct_config__.tag)
+    EVENT_TYPES[cls.type] = cls
     return cls
 
 
@@ -72,19 +71,19 @@ def to_dict(event: Event) -> dict[str, Any]:
 
 def decode_event(data: bytes | str) -> Event:
     """An event from its JSON; an unknown `type` or a bad field is a msgspec.ValidationError."""
-    event: Event = _decoder().decode(data)
+    event: Event = event_decoder().decode(data)
     return event
 
 
 def convert_event(data: dict[str, Any]) -> Event:
-    event: Event = msgspec.convert(data, type=_decoder().type)
+    event: Event = msgspec.convert(data, type=event_decoder().type)
     return event
 
 
 _decoders: dict[int, msgspec.json.Decoder[Any]] = {}
 
 
-def _decoder() -> msgspec.json.Decoder[Any]:
+def event_decoder() -> msgspec.json.Decoder[Any]:
     """A decoder for every event type registered so far (chapters register on import)."""
     count = len(EVENT_TYPES)
     if count not in _decoders:

@@ -12,7 +12,7 @@ from hightable.core.engine import Draft, applies, on_deadline
 from hightable.core.events import BreachRecorded, Event, event_type
 from hightable.core.instants import add_minutes
 from hightable.core.rules import Refusal, refuse
-from hightable.core.state import State, update
+from hightable.core.state import State, clear_deadline, set_deadline, update
 
 GraceMinutes = Annotated[int, Meta(ge=0, le=100 * 525_600)]  # up to a hundred years
 
@@ -56,9 +56,10 @@ def in_effect(state: State, member_id: str) -> bool:
 
 
 def owes_invoked_marker(state: State, debtor: str, holder: str) -> bool:
+    markers = (state.markers[marker_id] for marker_id in state.live_markers.get(debtor, ()))
     return any(
         marker.debtor == debtor and marker.holder == holder and marker.state == "invoked"
-        for marker in state.markers.values()
+        for marker in markers
     )
 
 
@@ -134,13 +135,13 @@ def excommunicado_takes_effect(
 @applies(Excommunicated)
 def apply_excommunicated(state: State, event: Excommunicated) -> None:
     update(state.members, event.member, excommunicado_from=event.effective_at)
-    state.deadlines[f"excommunicado:{event.member}"] = event.effective_at
+    set_deadline(state, f"excommunicado:{event.member}", event.effective_at)
 
 
 @applies(ExcommunicadoTookEffect)
 def apply_excommunicado_took_effect(state: State, event: ExcommunicadoTookEffect) -> None:
     update(state.members, event.member, excommunicado=True)
-    state.deadlines.pop(f"excommunicado:{event.member}", None)
+    clear_deadline(state, f"excommunicado:{event.member}")
 
 
 @applies(MemberAided)

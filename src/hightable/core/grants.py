@@ -16,7 +16,7 @@ from hightable.core.engine import Draft, applies
 from hightable.core.events import Event, event_type
 from hightable.core.families import MemberAdmitted
 from hightable.core.hotels import HotelConsecrated, ManagerAppointed
-from hightable.core.state import State, update
+from hightable.core.state import State, clear_deadline, update
 
 GRANTS = {"admit": "family", "cancel_contracts_on": "member", "consecrate": "hotel"}
 
@@ -124,9 +124,12 @@ def grant_events(
             )
         elif kind == "cancel_contracts_on":
             events += [
-                draft.event(ContractCancelled, contract=contract_id, bounty=contract.bounty)
-                for contract_id, contract in state.contracts.items()
-                if contract.target == grant[1] and contract.state == "open"
+                draft.event(
+                    ContractCancelled,
+                    contract=contract_id,
+                    bounty=state.contracts[contract_id].bounty,
+                )
+                for contract_id in state.contracts_on.get(grant[1], ())
             ]
         elif kind == "restore_manager" and state.hotels[grant[1]].manager != grant[2]:
             if not state.members[grant[2]].deceased:
@@ -139,6 +142,6 @@ def grant_events(
 @applies(ExcommunicadoLifted)
 def apply_excommunicado_lifted(state: State, event: ExcommunicadoLifted) -> None:
     update(state.members, event.member, excommunicado=False, excommunicado_from=None)
-    state.deadlines.pop(f"excommunicado:{event.member}", None)
+    clear_deadline(state, f"excommunicado:{event.member}")
     if event.terms is not None:
         update(state.terms, event.terms, lifted=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 _SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
 _CANONICAL = re.compile(r"^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
@@ -20,11 +21,7 @@ class InstantError(ValueError):
 
 def parse_instant(value: object) -> str:
     """Return the canonical form of an instant given as text or as a datetime."""
-    if isinstance(value, str) and _CANONICAL.match(value):
-        try:  # already canonical: only check that it names a real instant
-            datetime.fromisoformat(value)
-        except ValueError as error:
-            raise InstantError(f"{value!r} is not a valid instant ({error})") from None
+    if isinstance(value, str) and is_canonical(value):
         return value
     if isinstance(value, datetime):
         moment = value
@@ -43,6 +40,18 @@ def parse_instant(value: object) -> str:
     if moment.microsecond:
         raise InstantError(f"{value!s} has a fraction of a second; instants are whole seconds")
     return format_instant(moment)
+
+
+@lru_cache(maxsize=4096)  # commands arriving together mostly share their instants
+def is_canonical(text: str) -> bool:
+    """Already in the canonical form, and a real instant (no 30 February)."""
+    if not _CANONICAL.match(text):
+        return False
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def to_datetime(instant: str) -> datetime:

@@ -14,7 +14,7 @@ from msgspec import structs
 TABLE = "table"  # the built-in actor of the High Table, and the name of its treasury
 
 
-class Death(msgspec.Struct, frozen=True):
+class Death(msgspec.Struct, frozen=True, gc=False):
     """How a member was eliminated: what a contract claim is judged on (CONTRACT-4, CONTRACT-6)."""
 
     by: str
@@ -24,7 +24,7 @@ class Death(msgspec.Struct, frozen=True):
     consecrated: bool = False
 
 
-class Member(msgspec.Struct, frozen=True):
+class Member(msgspec.Struct, frozen=True, gc=False):
     name: str
     life: str = "alive"  # alive | presumed_dead | deceased
     excommunicado: bool = False  # in effect
@@ -33,8 +33,6 @@ class Member(msgspec.Struct, frozen=True):
     recruit_of: str | None = None
     offices: tuple[str, ...] = ()
     in_service: bool = False
-    balance: int = 0
-    bounty: int = 0
     breaches: tuple[str, ...] = ()
     death: Death | None = None
 
@@ -49,16 +47,15 @@ class Member(msgspec.Struct, frozen=True):
         return self.life == "deceased"
 
 
-class Hotel(msgspec.Struct, frozen=True):
+class Hotel(msgspec.Struct, frozen=True, gc=False):
     name: str
     manager: str | None = None
     consecrated: bool = True
     open: bool = True
-    balance: int = 0
     breached_by: tuple[str, ...] = ()  # members who breached on these grounds (HOTEL-3)
 
 
-class Contract(msgspec.Struct, frozen=True):
+class Contract(msgspec.Struct, frozen=True, gc=False):
     client: str
     target: str
     bounty: int
@@ -69,7 +66,7 @@ class Contract(msgspec.Struct, frozen=True):
     claimed_by: str | None = None
 
 
-class Marker(msgspec.Struct, frozen=True):
+class Marker(msgspec.Struct, frozen=True, gc=False):
     debtor: str
     holder: str
     hotel: str | None = None
@@ -77,7 +74,7 @@ class Marker(msgspec.Struct, frozen=True):
     favor: str | None = None
 
 
-class Family(msgspec.Struct, frozen=True):
+class Family(msgspec.Struct, frozen=True, gc=False):
     name: str
     head: str
     high_table: bool
@@ -85,7 +82,7 @@ class Family(msgspec.Struct, frozen=True):
     recruits: tuple[str, ...] = ()
 
 
-class Terms(msgspec.Struct, frozen=True):
+class Terms(msgspec.Struct, frozen=True, gc=False):
     """Terms offered to a member (§8); grants and requirements as written in the command."""
 
     offerer: str
@@ -100,7 +97,7 @@ class Terms(msgspec.Struct, frozen=True):
     lifted: bool = False  # whether their grant lifted an excommunicado (TERMS-3 restores it)
 
 
-class Duel(msgspec.Struct, frozen=True):
+class Duel(msgspec.Struct, frozen=True, gc=False):
     challenger: str
     challenged: str
     state: str = "challenged"  # challenged | sanctioned | resolved
@@ -114,21 +111,21 @@ class Duel(msgspec.Struct, frozen=True):
     fallen: tuple[str, ...] = ()
 
 
-class Parlay(msgspec.Struct, frozen=True):
+class Parlay(msgspec.Struct, frozen=True, gc=False):
     requester: str
     adjudicator: str
     state: str = "requested"  # requested | granted | denied | concluded
     terms: str | None = None
 
 
-class Alliance(msgspec.Struct, frozen=True):
+class Alliance(msgspec.Struct, frozen=True, gc=False):
     proposer: str
     partner: str
     purpose: str
     state: str = "proposed"  # proposed | active | dissolved
 
 
-class CidRecord(msgspec.Struct, frozen=True):
+class CidRecord(msgspec.Struct, frozen=True, gc=False):
     """What IDEM-1 remembers of an accepted command: its body's digest and its events."""
 
     digest: str
@@ -142,8 +139,10 @@ class State(msgspec.Struct, kw_only=True):
     clock: str
     seq: int = 0
     supply: int = 0
-    treasury: int = 0
     escrow: int = 0
+    # The coin ledger, apart from the entities it counts for, so that a payment is two
+    # additions and not two copies of frozen structs:
+    balances: dict[str, int] = {}  # account (member, hotel or the table) -> coins held
     members: dict[str, Member] = {}
     hotels: dict[str, Hotel] = {}
     contracts: dict[str, Contract] = {}
@@ -155,9 +154,11 @@ class State(msgspec.Struct, kw_only=True):
     alliances: dict[str, Alliance] = {}
     cids: dict[str, CidRecord] = {}
     deadlines: dict[str, str] = {}  # "kind:id" -> the instant it falls (TIME-2)
+    first_deadline: str | None = None  # the earliest of them: most commands pass it by at a glance
     # Indexes, kept by evolve, so that a check reads a member's few entries, not every entry:
     accepted: dict[str, tuple[str, ...]] = {}  # member -> the terms they accepted, still open
     live_markers: dict[str, tuple[str, ...]] = {}  # member -> the live markers they are party to
+    contracts_on: dict[str, tuple[str, ...]] = {}  # member -> the open contracts on them
 
     def fork(self) -> State:
         """An independent copy: the tables are copied, the frozen entities shared."""
@@ -168,9 +169,25 @@ class State(msgspec.Struct, kw_only=True):
         }
         return structs.replace(self, **tables)
 
+    @property
+    def treasury(self) -> int:
+        return self.balances.get(TABLE, 0)
+
 
 def initial_state(world: str, start: str) -> State:
     return State(world=world, start=start, clock=start)
+
+
+def set_deadline(state: State, key: str, instant: str) -> None:
+    state.deadlines[key] = instant
+    if state.first_deadline is None or instant < state.first_deadline:
+        state.first_deadline = instant
+
+
+def clear_deadline(state: State, key: str) -> None:
+    instant = state.deadlines.pop(key, None)
+    if instant is not None and instant == state.first_deadline:
+        state.first_deadline = min(state.deadlines.values(), default=None)
 
 
 def index_add(index: dict[str, tuple[str, ...]], key: str, object_id: str) -> None:
@@ -178,11 +195,14 @@ def index_add(index: dict[str, tuple[str, ...]], key: str, object_id: str) -> No
 
 
 def index_remove(index: dict[str, tuple[str, ...]], key: str, object_id: str) -> None:
-    remaining = tuple(other for other in index.get(key, ()) if other != object_id)
-    if remaining:
-        index[key] = remaining
+    entries = index.get(key, ())
+    if object_id not in entries:
+        return
+    if len(entries) == 1:
+        del index[key]
     else:
-        index.pop(key, None)
+        at = entries.index(object_id)
+        index[key] = entries[:at] + entries[at + 1 :]
 
 
 def update(table: dict[str, Any], object_id: str, /, **changes: Any) -> None:
@@ -197,28 +217,22 @@ def add_breach(state: State, member_id: str, rule: str) -> None:
 
 def balance_of(state: State, account: str) -> int:
     """The balance of a member, a hotel, or the table treasury."""
-    if account == TABLE:
-        return state.treasury
-    if account in state.members:
-        return state.members[account].balance
-    return state.hotels[account].balance
+    return state.balances.get(account, 0)
 
 
 def move_balance(state: State, account: str, delta: int) -> None:
     """Add delta (may be negative) to an account's balance; COIN-2 is decide's to check."""
-    if account == TABLE:
-        state.treasury += delta
-    elif account in state.members:
-        update(state.members, account, balance=state.members[account].balance + delta)
-    else:
-        update(state.hotels, account, balance=state.hotels[account].balance + delta)
+    balances = state.balances
+    balances[account] = balances.get(account, 0) + delta
+
+
+def bounty_on(state: State, member_id: str) -> int:
+    """A member's bounty: the escrow of the open contracts on them (§5)."""
+    return sum(
+        state.contracts[contract].bounty for contract in state.contracts_on.get(member_id, ())
+    )
 
 
 def coins_accounted(state: State) -> int:
     """COIN-3: every coin minted is in a balance or in escrow."""
-    return (
-        state.treasury
-        + state.escrow
-        + sum(member.balance for member in state.members.values())
-        + sum(hotel.balance for hotel in state.hotels.values())
-    )
+    return state.escrow + sum(state.balances.values())

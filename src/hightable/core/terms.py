@@ -31,7 +31,15 @@ from hightable.core.hotels import (
     ManagerRelieved,
 )
 from hightable.core.rules import Refusal, refuse
-from hightable.core.state import State, Terms, index_add, index_remove, update
+from hightable.core.state import (
+    State,
+    Terms,
+    clear_deadline,
+    index_add,
+    index_remove,
+    set_deadline,
+    update,
+)
 
 KINDS["terms"] = lambda state: state.terms
 
@@ -171,8 +179,10 @@ def decide_offer_terms(state: State, cmd: OfferTerms, draft: Draft) -> list[Even
             TermsOffered,
             terms=cmd.terms,
             to=cmd.to,
-            grants=cmd.grants,
-            requires=cmd.requires,
+            # Keys sorted as the log's canonical JSON has them, so that the live event and
+            # state are those a replay rebuilds.
+            grants=sorted_keys(cmd.grants),
+            requires=sorted_keys(cmd.requires),
             grant_on=cmd.grant_on,
             deadline=cmd.deadline,
         )
@@ -309,7 +319,7 @@ def terms_run_out(state: State, terms_id: str, instant: str, draft: Draft) -> li
 
 def _close(state: State, terms_id: str, new_state: str) -> None:
     update(state.terms, terms_id, state=new_state)
-    state.deadlines.pop(f"terms:{terms_id}", None)
+    clear_deadline(state, f"terms:{terms_id}")
     index_remove(state.accepted, state.terms[terms_id].to, terms_id)
 
 
@@ -318,14 +328,14 @@ def apply_terms_offered(state: State, event: TermsOffered) -> None:
     state.terms[event.terms] = Terms(
         offerer=event.by,
         to=event.to,
-        grants=tuple(sorted_keys(event.grants)),
-        requires=tuple(sorted_keys(event.requires)),
+        grants=tuple(event.grants),
+        requires=tuple(event.requires),
         grant_on=event.grant_on,
         deadline=event.deadline,
         met=(False,) * len(event.requires),
     )
     if event.deadline is not None:
-        state.deadlines[f"terms:{event.terms}"] = event.deadline
+        set_deadline(state, f"terms:{event.terms}", event.deadline)
 
 
 @applies(TermsAccepted)

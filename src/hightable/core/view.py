@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from hightable.core.state import State
+from hightable.core.state import State, bounty_on
 
 SECTIONS: dict[str, Callable[[State], dict[str, Any]]] = {}
 
@@ -45,8 +45,8 @@ def members_view(state: State) -> dict[str, Any]:
             "recruit_of": member.recruit_of,
             "offices": list(member.offices),
             "in_service": member.in_service,
-            "balance": member.balance,
-            "bounty": member.bounty,
+            "balance": state.balances.get(member_id, 0),
+            "bounty": bounty_on(state, member_id),
             "breaches": list(member.breaches),
         }
         for member_id, member in state.members.items()
@@ -61,7 +61,7 @@ def hotels_view(state: State) -> dict[str, Any]:
             "consecrated": hotel.consecrated,
             "open": hotel.open,
             "manager": hotel.manager,
-            "balance": hotel.balance,
+            "balance": state.balances.get(hotel_id, 0),
         }
         for hotel_id, hotel in state.hotels.items()
     }

@@ -45,8 +45,11 @@ class EventStore(ABC):
         """Create a world with its log from seq 1; `WorldExists` if the id is taken (WORLD-1)."""
 
     @abstractmethod
-    def append(self, world: str, records: Sequence[Record]) -> None:
-        """Append records whose first seq must be the head's seq + 1, else `Conflict`."""
+    def append(
+        self, world: str, records: Sequence[Record], snapshot: Snapshot | None = None
+    ) -> None:
+        """Append records whose first seq must be the head's seq + 1, else `Conflict`; and,
+        in the same transaction, a snapshot of the state they lead to, when given."""
 
     @abstractmethod
     def head(self, world: str) -> Record | None:

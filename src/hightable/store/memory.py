@@ -27,11 +27,15 @@ class MemoryStore(EventStore):
             check_next(world, records, 0)
             self._starts[world], self._logs[world] = start, list(records)
 
-    def append(self, world: str, records: Sequence[Record]) -> None:
+    def append(
+        self, world: str, records: Sequence[Record], snapshot: Snapshot | None = None
+    ) -> None:
         with self._lock:
             log = self._logs[world]
             check_next(world, records, len(log))
             log.extend(records)
+            if snapshot is not None:
+                self._keep_snapshot(snapshot)
 
     def head(self, world: str) -> Record | None:
         log = self._logs.get(world)
@@ -57,7 +61,10 @@ class MemoryStore(EventStore):
 
     def save_snapshot(self, snapshot: Snapshot) -> None:
         with self._lock:
-            self._snapshots.setdefault(snapshot.world, {})[snapshot.seq] = snapshot
+            self._keep_snapshot(snapshot)
+
+    def _keep_snapshot(self, snapshot: Snapshot) -> None:
+        self._snapshots.setdefault(snapshot.world, {})[snapshot.seq] = snapshot
 
     def latest_snapshot(self, world: str, at_or_before: str | None = None) -> Snapshot | None:
         candidates = [

@@ -138,11 +138,15 @@ class SqlStore(EventStore):
                 raise WorldExists(f"a world {world!r} exists already") from None
             raise
 
-    def append(self, world: str, records: Sequence[Record]) -> None:
+    def append(
+        self, world: str, records: Sequence[Record], snapshot: Snapshot | None = None
+    ) -> None:
         def work(cursor: Any) -> None:
             cursor.execute(self._sql("SELECT max(seq) FROM events WHERE world = ?"), (world,))
             check_next(world, records, cursor.fetchone()[0] or 0)
             self._insert(cursor, world, records)
+            if snapshot is not None:  # one commit, one flush to disk, for both
+                self._upsert_snapshot(cursor, snapshot)
 
         try:
             self._run(work)
@@ -224,11 +228,12 @@ class SqlStore(EventStore):
     # -- snapshots ---------------------------------------------------------------------------
 
     def save_snapshot(self, snapshot: Snapshot) -> None:
-        self._run(
-            lambda cursor: cursor.execute(
-                self._sql(self.upsert_snapshot),
-                (snapshot.world, snapshot.seq, snapshot.at, snapshot.body),
-            )
+        self._run(lambda cursor: self._upsert_snapshot(cursor, snapshot))
+
+    def _upsert_snapshot(self, cursor: Any, snapshot: Snapshot) -> None:
+        cursor.execute(
+            self._sql(self.upsert_snapshot),
+            (snapshot.world, snapshot.seq, snapshot.at, snapshot.body),
         )
 
     def latest_snapshot(self, world: str, at_or_before: str | None = None) -> Snapshot | None:
