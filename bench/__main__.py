@@ -1,7 +1,7 @@
 """`python -m bench [--quick]`: hightable against the floor and against a peer, in one run.
 
-Every figure is the median of several runs on this machine, now; the ratios at the end compare
-figures measured side by side, which is what stays meaningful on a noisy machine.
+Every figure is the median of several runs on this machine, now; each ratio is the median of
+ratios of runs made side by side, which is what stays meaningful on a noisy machine.
 """
 
 from __future__ import annotations
@@ -9,31 +9,43 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import sqlite3
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench import measure, peer
-from bench.workload import world_commands
+from bench.measure import side_by_side
+from bench.workload import WORLD, Command, world_commands
 from hightable.core.events import decode_event
+from hightable.core.world import replay
+from hightable.service import WorldService
+from hightable.store import open_store
 
 
 @dataclass(frozen=True)
 class Size:
     members: int  # of the mixed world
     steps: int  # steps of the mixed world's life (about 1.3 commands each)
-    accounts: int  # of the transfer comparison
+    accounts: int  # of the transfer comparison with the peer
     transfers: int  # in memory
-    durable: int  # commands one per transaction (and peer transfers durable)
+    durable: int  # commands one per transaction (and the peer's durable transfers)
     long_events: int  # events of the long world
-    views: int  # random instants viewed with snapshots (a fifth of that without)
+    views: int  # random instants viewed (a fifth of that without snapshots)
     runs: int
 
 
 QUICK = Size(200, 2_000, 200, 2_000, 200, 30_000, 20, 3)
-GROUP = 100  # commands per transaction in a group commit
 FULL = Size(1_000, 20_000, 1_000, 10_000, 1_000, 1_000_000, 50, 5)
+GROUP = 100  # commands per transaction in a group commit
+TARGETS = {  # ratio -> (the target, whether the figure must be at least or at most it)
+    "core/peer": (5.0, "at least"),
+    "durable/floor": (0.5, "at least"),
+    "replay/hash-floor": (2.0, "at most"),
+}
+VIEW_TARGET_MS = 20.0
 
 
 def main() -> None:
@@ -45,15 +57,18 @@ def main() -> None:
     args = parser.parse_args()
     size = QUICK if args.quick else FULL
     if args.events:
-        size = Size(**{**size.__dict__, "long_events": args.events})
+        size = replace(size, long_events=args.events)
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="hightable-bench-") as folder:
-        report = run(size, args.seed, Path(folder), postgres=not args.no_postgres)
-    print_report(report, size, time.perf_counter() - began)
+        figures, ratios = run(size, args.seed, Path(folder), postgres=not args.no_postgres)
+    print_report(figures, ratios, time.perf_counter() - began)
 
 
-def run(size: Size, seed: int, folder: Path, postgres: bool) -> dict[str, float]:
-    r: dict[str, float] = {}
+def run(
+    size: Size, seed: int, folder: Path, postgres: bool
+) -> tuple[dict[str, float], dict[str, float]]:
+    f: dict[str, float] = {}  # figures
+    r: dict[str, float] = {}  # ratios
     files = iter(range(1_000_000))
 
     def sqlite_url() -> str:
@@ -64,28 +79,32 @@ def run(size: Size, seed: int, folder: Path, postgres: bool) -> dict[str, float]
 
     commands = world_commands(seed, size.members, size.steps)
     setup, work = commands[: size.members * 2], commands[size.members * 2 :]
-    step("the core, in memory")
-    r["core mixed cmd/s"] = measure.core(commands, size.runs)
-    r["core transfers cmd/s"] = measure.core_transfers(
-        seed, size.accounts, size.transfers, size.runs
+    accounts, transfers = measure.transfer_commands(seed, size.accounts, size.transfers)
+    durable_transfers = transfers[: size.durable]
+
+    step("the core, in memory, beside the peer's")
+    f["core mixed cmd/s"] = len(work) / measure.median(size.runs, measure.core_trial(setup, work))
+    core, other, r["core/peer"] = side_by_side(
+        size.runs,
+        measure.core_trial(accounts, transfers),
+        measure.peer_trial(peer.memory_env, seed, size.accounts, size.transfers),
     )
-    r["peer transfers/s (memory)"] = measure.peer_transfers(
-        dict, seed, size.accounts, size.transfers, size.runs
+    f["core transfers/s"], f["peer transfers/s (memory)"] = (
+        len(transfers) / core,
+        len(transfers) / other,
     )
 
     step("durable, SQLite")
-    single = work[: size.durable]
-    r["sqlite one-per-tx cmd/s"], _ = measure.durable(sqlite_url, setup, single, 1, size.runs)
-    r["sqlite group cmd/s"], r["sqlite group events/s"] = measure.durable(
-        sqlite_url, setup, work, GROUP, size.runs
+    durable(f, r, "sqlite", sqlite_url, sqlite_path, setup, work, size)
+    one, other, r["sqlite-durable/peer"] = side_by_side(
+        size.runs,
+        measure.durable_trial(sqlite_url, accounts, durable_transfers, 1),
+        measure.peer_trial(
+            lambda: peer.sqlite_env(sqlite_path()), seed, size.accounts, size.durable
+        ),
     )
-    records, sizes = measure.group_records(sqlite_url(), setup, work, GROUP)
-    r["floor insert sqlite events/s"] = measure.insert_floor_sqlite(
-        sqlite_path, records, sizes, size.runs
-    )
-    r["peer transfers/s (sqlite)"] = measure.peer_transfers(
-        lambda: peer.sqlite_env(sqlite_path()), seed, size.accounts, size.durable, size.runs
-    )
+    f["sqlite transfers/s, one per tx"] = len(durable_transfers) / one
+    f["peer transfers/s (sqlite)"] = len(durable_transfers) / other
     if postgres:
         step("durable, PostgreSQL")
         with measure.postgres_schemas(f"bench_{os.getpid()}") as fresh:
@@ -93,75 +112,135 @@ def run(size: Size, seed: int, folder: Path, postgres: bool) -> dict[str, float]
             def postgres_url() -> str:
                 return measure.postgres_url(fresh())
 
-            r["postgres one-per-tx cmd/s"], _ = measure.durable(
-                postgres_url, setup, single, 1, size.runs
+            durable(f, r, "postgres", postgres_url, postgres_url, setup, work, size)
+            one, other, r["postgres-durable/peer"] = side_by_side(
+                size.runs,
+                measure.durable_trial(postgres_url, accounts, durable_transfers, 1),
+                measure.peer_trial(
+                    lambda: peer.postgres_env(fresh()), seed, size.accounts, size.durable
+                ),
             )
-            r["postgres group cmd/s"], r["postgres group events/s"] = measure.durable(
-                postgres_url, setup, work, GROUP, size.runs
-            )
-            r["floor insert postgres events/s"] = measure.insert_floor_postgres(
-                postgres_url, records, sizes, size.runs
-            )
-            r["peer transfers/s (postgres)"] = measure.peer_transfers(
-                lambda: peer.postgres_env(fresh()), seed, size.accounts, size.durable, size.runs
-            )
+            f["postgres transfers/s, one per tx"] = len(durable_transfers) / one
+            f["peer transfers/s (postgres)"] = len(durable_transfers) / other
 
     step(f"a long world of {size.long_events:,} events")
-    long_url = sqlite_url()
-    steps = size.long_events * 10 // 13  # about 1.3 events a step
-    long_commands = world_commands(seed + 1, size.members, steps)
-    events, seconds = measure.build_world(long_url, long_commands, snapshot_every=1_000)
-    r["long world events"] = events
-    path = Path(long_url.removeprefix("sqlite:///"))
-    r["long world store MiB (with snapshots)"] = (
-        sum(file.stat().st_size for file in path.parent.glob(path.name + "*")) / 2**20
+    long_world(f, r, size, seed, sqlite_url())
+    return f, r
+
+
+def durable(
+    f: dict[str, float],
+    r: dict[str, float],
+    name: str,
+    url: Callable[[], str],
+    floor_target: Callable[[], str],
+    setup: list[Command],
+    work: list[Command],
+    size: Size,
+) -> None:
+    """One command per transaction, then group commit beside the raw batched insert floor."""
+    single = work[: size.durable]
+    seconds = measure.median(size.runs, measure.durable_trial(url, setup, single, 1))
+    f[f"{name} mixed cmd/s, one per tx"] = len(single) / seconds
+    records, sizes = measure.group_records(url(), setup, work, GROUP)
+    floor = (
+        measure.insert_floor_sqlite(floor_target, records, sizes)
+        if name == "sqlite"
+        else measure.insert_floor_postgres(floor_target, records, sizes)
     )
-    r["long world build events/s"] = events / seconds
-    stored = measure.stored_records(long_url)
-    r["replay+verify events/s"] = measure.replay_and_verify(stored, size.runs)
+    ours, theirs, ratio = side_by_side(
+        size.runs, measure.durable_trial(url, setup, work, GROUP), floor
+    )
+    f[f"{name} group commit cmd/s"] = len(work) / ours
+    f[f"{name} group commit events/s"] = len(records) / ours
+    f[f"{name} floor insert events/s"] = len(records) / theirs
+    r["durable/floor" if name == "sqlite" else f"{name}-durable/floor"] = ratio
+
+
+def long_world(f: dict[str, float], r: dict[str, float], size: Size, seed: int, url: str) -> None:
+    steps = size.long_events * 10 // 14  # about 1.4 events a step
+    events, seconds = measure.build_world(url, world_commands(seed + 1, 1_000, steps), 1_000)
+    f["long world events"] = events
+    f["long world build events/s"] = events / seconds
+    path = Path(url.removeprefix("sqlite:///"))
+    f["long world store MiB"] = (
+        sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 2**20
+    )
+    stored = measure.stored_records(url)
     typed = [decode_event(record.body) for record in stored]
-    r["floor hash events/s"] = measure.hash_floor(typed, size.runs)
-    r["view ms (snapshots)"] = 1000 * measure.view_at_random_instants(
-        long_url, size.views, seed, snapshots=True
+    replaying, hashing, ratio = side_by_side(
+        size.runs, measure.replay_trial(stored), measure.hash_floor_trial(typed)
     )
-    r["view ms (no snapshot)"] = 1000 * measure.view_at_random_instants(
-        long_url, max(3, size.views // 5), seed, snapshots=False
+    f["replay+verify events/s"], f["floor hash events/s"] = events / replaying, events / hashing
+    r["replay/hash-floor"] = 1 / ratio  # how many times the floor's time a replay takes
+    state = replay(typed)
+    f["objects in the long world"] = sum(
+        len(table)
+        for table in (
+            state.members,
+            state.contracts,
+            state.markers,
+            state.terms,
+            state.hotels,
+            state.families,
+        )
     )
-    members = len(measure.replay(typed).members)
-    r["members of the long world"] = members
-    r["peak KiB per 1,000 members"] = measure.memory_per_thousand_members(typed, members) / 1024
-    return r
+    f["members of the long world"] = len(state.members)
+    f["peak KiB per 1,000 members"] = (
+        measure.memory_per_thousand_members(typed, len(state.members)) / 1024
+    )
+    del stored, typed, state
+    views(f, size, seed, url)
+
+
+def views(f: dict[str, float], size: Size, seed: int, url: str) -> None:
+    """The view at random instants: from the timeline a server keeps, from the store's
+    snapshots as a one-off command reads them, and from the log alone."""
+    with open_store(url) as store:
+        server = WorldService(store, timelines=1)
+        instants = measure.random_instants(server, size.views, seed)
+        began = time.perf_counter()
+        f["timeline peak MiB"] = measure.timeline_bytes(server) / 2**20
+        f["timeline build s"] = time.perf_counter() - began
+        f["view ms, member (timeline)"] = 1000 * measure.views_at_instants(server, instants, False)
+        f["view ms, whole (timeline)"] = 1000 * measure.views_at_instants(
+            server, instants[: max(3, size.views // 5)], True
+        )
+        some = instants[: max(3, size.views // 5)]
+        f["view ms, member (store snapshots)"] = 1000 * measure.views_at_instants(
+            WorldService(store), some, False
+        )
+        store.drop_snapshots(WORLD)
+        f["view ms, member (log alone)"] = 1000 * measure.views_at_instants(
+            WorldService(store), some[:3], False
+        )
 
 
 def step(what: str) -> None:
     print(f"… {what}", flush=True)
 
 
-def print_report(r: dict[str, float], size: Size, seconds: float) -> None:
+def print_report(f: dict[str, float], r: dict[str, float], seconds: float) -> None:
     print()
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}; {seconds:.0f} s in all"
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}; "
+        f"{seconds:.0f} s in all"
     )
-    for name, value in r.items():
-        print(f"  {name:<34} {value:>14,.1f}")
+    for name, value in f.items():
+        print(f"  {name:<36} {value:>14,.1f}")
     print()
-    ratios = {
-        "core/peer": r["core transfers cmd/s"] / r["peer transfers/s (memory)"],
-        "durable/floor": r["sqlite group events/s"] / r["floor insert sqlite events/s"],
-        "replay/hash-floor": r["floor hash events/s"] / r["replay+verify events/s"],
-        "sqlite-durable/peer": r["sqlite one-per-tx cmd/s"] / r["peer transfers/s (sqlite)"],
-    }
-    if "postgres group events/s" in r:
-        ratios["postgres-durable/floor"] = (
-            r["postgres group events/s"] / r["floor insert postgres events/s"]
-        )
-        ratios["postgres-durable/peer"] = (
-            r["postgres one-per-tx cmd/s"] / r["peer transfers/s (postgres)"]
-        )
-    for name, value in ratios.items():
-        print(f"ratio {name}: {value:.2f}")
-    print(f"view-at-instant ms: {r['view ms (snapshots)']:.1f}")
+    for name, value in r.items():
+        target = TARGETS.get(name)
+        met = ""
+        if target:
+            bound, sense = target
+            ok = value >= bound if sense == "at least" else value <= bound
+            met = f"   (target {sense} {bound:g}: {'met' if ok else 'NOT met'})"
+        print(f"ratio {name}: {value:.2f}{met}")
+    view_ms = f["view ms, member (timeline)"]
+    met = "met" if view_ms < VIEW_TARGET_MS else "NOT met"
+    print(f"view-at-instant ms: {view_ms:.1f}   (target under {VIEW_TARGET_MS:g}: {met})")
 
 
 if __name__ == "__main__":

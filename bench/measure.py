@@ -1,4 +1,9 @@
-"""Each measurement: what it times, over what, and its rate. Setup is never inside the timer."""
+"""Each measurement: what it times, over what. Setup is never inside the timer.
+
+A trial returns the seconds one run of its work took. Figures are medians over runs; a ratio is
+the median of the ratios of trials run side by side, one of each in turn, so that the noise of a
+shared machine falls on both.
+"""
 
 from __future__ import annotations
 
@@ -10,31 +15,39 @@ import time
 import tracemalloc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Any
 
 import msgspec
 import psycopg
 
 from bench import peer
-from bench.workload import WORLD, Command, instant, transfers
+from bench.workload import WORLD, Command, instant, minutes_between, transfers
 from hightable.checked import replay_checked
-from hightable.core import Accepted, Refusal
+from hightable.core import Accepted, Refusal, view, view_at
 from hightable.core.chain import GENESIS, Record
 from hightable.core.events import Event
 from hightable.core.ledger import Ledger
-from hightable.core.view import view
 from hightable.core.world import replay
 from hightable.service import WorldService
 from hightable.store import open_store
 
 START = instant(0)
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+Trial = Callable[[], float]
 
 
-def median(runs: int, once: Callable[[], float]) -> float:
-    """The median of several runs of `once`, which returns seconds."""
-    return statistics.median(once() for _ in range(runs))
+def median(runs: int, trial: Trial) -> float:
+    return statistics.median(trial() for _ in range(runs))
+
+
+def side_by_side(runs: int, ours: Trial, theirs: Trial) -> tuple[float, float, float]:
+    """Median seconds of each trial, and the median of theirs/ours taken run by run."""
+    pairs = [(ours(), theirs()) for _ in range(runs)]
+    return (
+        statistics.median(mine for mine, _ in pairs),
+        statistics.median(other for _, other in pairs),
+        statistics.median(other / mine for mine, other in pairs),
+    )
 
 
 def timed(work: Callable[[], Any]) -> float:
@@ -79,15 +92,17 @@ def postgres_url(schema: str) -> str:
 # -- the core, in memory ------------------------------------------------------------------------
 
 
-def core(commands: list[Command], runs: int) -> float:
-    """Commands/s through decide + evolve + hash, in memory."""
+def core_trial(setup: list[Command], work: list[Command]) -> Trial:
+    """Decide + evolve + hash of `work`, in memory, after `setup`."""
 
-    def once() -> float:
+    def trial() -> float:
         ledger = Ledger.create(WORLD, START)
         assert isinstance(ledger, Ledger)
-        return timed(lambda: [ledger.execute(command) for command in commands])
+        for command in setup:
+            ledger.execute(command)
+        return timed(lambda: [ledger.execute(command) for command in work])
 
-    return len(commands) / median(runs, once)
+    return trial
 
 
 def transfer_commands(seed: int, accounts: int, count: int) -> tuple[list[Command], list[Command]]:
@@ -106,47 +121,30 @@ def transfer_commands(seed: int, accounts: int, count: int) -> tuple[list[Comman
     return setup, work
 
 
-def core_transfers(seed: int, accounts: int, count: int, runs: int) -> float:
-    setup, work = transfer_commands(seed, accounts, count)
-
-    def once() -> float:
-        ledger = Ledger.create(WORLD, START)
-        assert isinstance(ledger, Ledger)
-        for command in setup:
-            ledger.execute(command)
-        return timed(lambda: [ledger.execute(command) for command in work])
-
-    return count / median(runs, once)
-
-
-def peer_transfers(
-    env: Callable[[], dict[str, Any]], seed: int, accounts: int, count: int, runs: int
-) -> float:
+def peer_trial(env: Callable[[], dict[str, Any]], seed: int, accounts: int, count: int) -> Trial:
     work = transfers(seed, accounts, count)
 
-    def once() -> float:
+    def trial() -> float:
         bank, ids = peer.bank(env(), accounts)
         return timed(lambda: peer.run_transfers(bank, ids, work))
 
-    return count / median(runs, once)
+    return trial
 
 
 # -- durable -------------------------------------------------------------------------------------
 
 
-def durable(
-    url: Callable[[], str], setup: list[Command], work: list[Command], batch: int, runs: int
-) -> tuple[float, float]:
-    """Commands/s and events/s stored durably, `batch` commands per transaction (1: one each)."""
-    events: list[int] = []
+def durable_trial(
+    url: Callable[[], str], setup: list[Command], work: list[Command], batch: int
+) -> Trial:
+    """`work` stored durably, `batch` commands per transaction (1: each on its own)."""
 
-    def once() -> float:
+    def trial() -> float:
         with open_store(url()) as store:
             service = WorldService(store)
             service.create(WORLD, START)
             for group in chunks(setup, 1_000):
                 service.execute_batch(WORLD, group)
-            before = store.head(WORLD)
             began = time.perf_counter()
             if batch == 1:
                 for command in work:
@@ -154,14 +152,9 @@ def durable(
             else:
                 for group in chunks(work, batch):
                     service.execute_batch(WORLD, group)
-            seconds = time.perf_counter() - began
-            after = store.head(WORLD)
-            assert before is not None and after is not None
-            events.append(after.seq - before.seq)
-            return seconds
+            return time.perf_counter() - began
 
-    seconds = median(runs, once)
-    return len(work) / seconds, statistics.median(events) / seconds
+    return trial
 
 
 def group_records(
@@ -186,17 +179,19 @@ def group_records(
 # -- the floor -----------------------------------------------------------------------------------
 
 
-def hash_floor(events: list[Event], runs: int) -> float:
-    """Events/s of the least a ledger must do: canonical JSON and a sha256 chain."""
-    plain = [msgspec.to_builtins(event) for event in events]
-    encoder = msgspec.json.Encoder(order="sorted")
+def hash_floor_trial(events: list[Event]) -> Trial:
+    """The least a ledger must do for its events: canonical JSON and a sha256 chain."""
+    encode = msgspec.json.Encoder(order="sorted").encode
 
-    def chain() -> None:
-        prev = GENESIS
-        for item in plain:
-            prev = hashlib.sha256(prev + encoder.encode(item)).digest()
+    def trial() -> float:
+        def chain() -> None:
+            prev = GENESIS
+            for event in events:
+                prev = hashlib.sha256(prev + encode(event)).digest()
 
-    return len(events) / median(runs, lambda: timed(chain))
+        return timed(chain)
+
+    return trial
 
 
 INSERT = (
@@ -204,20 +199,22 @@ INSERT = (
 )
 
 
-def insert_floor_sqlite(
-    path: Callable[[], str], records: list[Record], sizes: list[int], runs: int
-) -> float:
-    """Events/s of a raw batched INSERT into the same table, with the same durability."""
+def rows(records: list[Record]) -> list[tuple[Any, ...]]:
+    return [(WORLD, r.seq, r.at, r.type, r.body, r.hash) for r in records]
 
-    def once() -> float:
+
+def insert_floor_sqlite(path: Callable[[], str], records: list[Record], sizes: list[int]) -> Trial:
+    """A raw batched INSERT of the same rows into the same table, with the same durability."""
+
+    def trial() -> float:
         file = path()
         open_store(f"sqlite:///{file}").close()  # the same schema, made by the store
         connection = sqlite3.connect(file, isolation_level=None)
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=FULL")
-        rows = [(WORLD, r.seq, r.at, r.type, r.body, r.hash) for r in records]
+        data = rows(records)
         began = time.perf_counter()
-        for group in batches(rows, sizes):
+        for group in batches(data, sizes):
             connection.execute("BEGIN IMMEDIATE")
             connection.executemany(INSERT.format(p="?"), group)
             connection.execute("COMMIT")
@@ -225,33 +222,31 @@ def insert_floor_sqlite(
         connection.close()
         return seconds
 
-    return len(records) / median(runs, once)
+    return trial
 
 
-def insert_floor_postgres(
-    url: Callable[[], str], records: list[Record], sizes: list[int], runs: int
-) -> float:
-    def once() -> float:
+def insert_floor_postgres(url: Callable[[], str], records: list[Record], sizes: list[int]) -> Trial:
+    def trial() -> float:
         store_url = url()
         open_store(store_url).close()
-        rows = [(WORLD, r.seq, r.at, r.type, r.body, r.hash) for r in records]
+        data = rows(records)
         with psycopg.connect(store_url) as connection:
             began = time.perf_counter()
-            for group in batches(rows, sizes):
+            for group in batches(data, sizes):
                 with connection.cursor() as cursor:
                     cursor.executemany(INSERT.format(p="%s"), group)
                 connection.commit()
             return time.perf_counter() - began
 
-    return len(records) / median(runs, once)
+    return trial
 
 
-def batches(rows: list[Any], sizes: list[int]) -> Iterator[list[Any]]:
+def batches(data: list[Any], sizes: list[int]) -> Iterator[list[Any]]:
     """The rows cut as the group commit cut its transactions."""
     first = 0
     for size in sizes:
         if size:
-            yield rows[first : first + size]
+            yield data[first : first + size]
         first += size
 
 
@@ -271,43 +266,38 @@ def build_world(url: str, commands: list[Command], snapshot_every: int) -> tuple
         return head.seq, seconds
 
 
-def view_at_random_instants(url: str, samples: int, seed: int, snapshots: bool) -> float:
-    """Median seconds of a view as of a random instant, from a server that has the world loaded."""
-    rng = random.Random(seed)
-    with open_store(url) as store:
-        service = WorldService(store)
-        if not snapshots:
-            service.store.drop_snapshots(WORLD)
-        current = service.state(WORLD)
-        assert not isinstance(current, Refusal)
-        start, clock = current.start, current.clock
-        times = []
-        for _ in range(samples):
-            minute = rng.randint(0, minutes_between(start, clock))
-            moment = instant(minute)
-            began = time.perf_counter()
-            state = service.state_at(WORLD, moment)
-            assert not isinstance(state, Refusal), state
-            view(state)
-            times.append(time.perf_counter() - began)
-        return statistics.median(times)
-
-
-def minutes_between(start: str, clock: str) -> int:
-    def parse(text: str) -> datetime:
-        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
-
-    return int((parse(clock) - parse(start)).total_seconds() // 60)
-
-
 def stored_records(url: str) -> list[Record]:
     with open_store(url) as store:
         return list(store.read(WORLD))
 
 
-def replay_and_verify(records: list[Record], runs: int) -> float:
-    """Events/s of a full replay that checks every hash as it goes (as a server's load does)."""
-    return len(records) / median(runs, lambda: timed(lambda: replay_checked(WORLD, records)))
+def replay_trial(records: list[Record]) -> Trial:
+    """A full replay that checks every hash as it goes (what a server does to load a world)."""
+    return lambda: timed(lambda: replay_checked(WORLD, records))
+
+
+def random_instants(service: WorldService, samples: int, seed: int) -> list[str]:
+    current = service.state(WORLD)
+    assert not isinstance(current, Refusal)
+    rng = random.Random(seed)
+    last = minutes_between(current.start, current.clock)
+    return [instant(rng.randint(0, last)) for _ in range(samples)]
+
+
+def views_at_instants(service: WorldService, instants: list[str], whole: bool) -> float:
+    """Median seconds of the view as of each instant: a member's entry (what a client asks a
+    long world for, `?path=members.ID`), or the whole document."""
+    times = []
+    for moment in instants:
+        began = time.perf_counter()
+        state = service.state_at(WORLD, moment)
+        assert not isinstance(state, Refusal), state
+        if whole:
+            view(state)
+        else:
+            view_at(state, f"members.{next(iter(state.members))}")
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
 
 
 def memory_per_thousand_members(events: list[Event], members: int) -> float:
@@ -318,3 +308,12 @@ def memory_per_thousand_members(events: list[Event], members: int) -> float:
     tracemalloc.stop()
     assert len(state.members) > 0
     return peak / (members / 1_000)
+
+
+def timeline_bytes(service: WorldService) -> int:
+    """What a world's timeline holds beyond the state itself: its checkpoints."""
+    tracemalloc.start()
+    service.timeline(WORLD)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak

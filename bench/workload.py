@@ -24,6 +24,13 @@ def instant(minute: int) -> str:
     return (START + timedelta(minutes=minute)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def minutes_between(start: str, clock: str) -> int:
+    def parse(text: str) -> datetime:
+        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+
+    return int((parse(clock) - parse(start)).total_seconds() // 60)
+
+
 @dataclass
 class Shadow:
     """What the generator believes of the world, to choose commands that are mostly lawful."""

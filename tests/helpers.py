@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from hightable.core import Accepted, Ledger, Refusal, State, coins_accounted
+import msgspec
+
+from hightable.core import Accepted, Ledger, Refusal, State, coins_accounted, handle
 from hightable.core.instants import add_minutes
+from strategies import SETUP
 
 START = "2019-05-17T17:00:00Z"
 
@@ -65,3 +68,29 @@ def assert_books_balance(state: State) -> None:
             targets.setdefault(contract.target, []).append(contract_id)
     assert targets == {m: list(ids) for m, ids in state.contracts_on.items()}  # bounties (§5)
     assert {member.status for member in state.members.values()} <= STATUSES
+
+
+Step = tuple[str, dict[str, Any], int, str | None]  # actor, command, minutes after, cid
+
+
+def play_steps(steps: list[Step]) -> Ledger:
+    """A world with the strategies' cast, driven by steps; after each, decide changed nothing
+    and the books balance."""
+    ledger = Ledger.create("prop", "2019-05-17T17:00:00Z")
+    assert isinstance(ledger, Ledger)
+    at = ledger.state.clock
+    for actor, fields in SETUP:
+        assert isinstance(ledger.execute({"by": actor, "at": at, **fields}), Accepted)
+    for actor, fields, minutes, cid in steps:
+        at = add_minutes(at, minutes)
+        raw = {"by": actor, "at": at, **fields} | ({"cid": cid} if cid else {})
+        before = msgspec.json.encode(ledger.state)
+        outcome = handle(ledger.state, raw)
+        # decide never mutates: accepted or refused, the state is as it was.
+        assert before == msgspec.json.encode(ledger.state)
+        if isinstance(outcome, Accepted):
+            ledger.append(outcome.events)
+        else:
+            assert outcome is not None
+        assert_books_balance(ledger.state)
+    return ledger

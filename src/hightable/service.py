@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,7 @@ from hightable.core.state import initial_state
 from hightable.core.world import WorldCreated
 from hightable.errors import Conflict, Corrupt, HightableError, StoreError, WorldExists
 from hightable.store import EventStore, Snapshot
+from hightable.timeline import Timeline
 
 SNAPSHOT_EVERY = 1_000
 SNAPSHOT_WEIGHT = 4  # snapshot once the events since the last one weigh a quarter of it
@@ -87,9 +89,15 @@ class Batch:
 
 
 class WorldService:
-    def __init__(self, store: EventStore, snapshot_every: int = SNAPSHOT_EVERY) -> None:
+    def __init__(
+        self, store: EventStore, snapshot_every: int = SNAPSHOT_EVERY, timelines: int = 0
+    ) -> None:
         self.store = store
         self.snapshot_every = snapshot_every
+        # How many worlds keep their past in memory (a `Timeline`) for views at an instant: a
+        # long-lived server keeps some; a one-off command reads the store's snapshots instead.
+        self.timelines = timelines
+        self._timelines: OrderedDict[str, Timeline] = OrderedDict()
         self.progress: Progress | None = None  # told the count as a long log is replayed
         self._cache: dict[str, Loaded] = {}
         self._locks: dict[str, threading.RLock] = {}
@@ -158,26 +166,61 @@ class WorldService:
             return loaded if isinstance(loaded, Refusal) else loaded.state.fork()
 
     def state_at(self, world: str, instant: str | None = None) -> State | Refusal:
-        """The world as of an instant (TIME-3): a snapshot before it and a short replay."""
-        current = self.state(world)
-        if isinstance(current, Refusal) or instant is None or instant == current.clock:
-            return current
-        refusal = check_within(current.start, current.clock, instant)
+        """The world as of an instant (TIME-3): a checkpoint or snapshot before it and a short
+        replay, then the deadlines that fell by then."""
+        with self._lock(world):
+            loaded = self._load(world)
+            if isinstance(loaded, Refusal):
+                return loaded
+            start, clock, head = loaded.state.start, loaded.state.clock, loaded.head.seq
+        if instant is None or instant == clock:
+            return self.state(world)
+        refusal = check_within(start, clock, instant)
         if refusal:
             return refusal
-        base = self._from_snapshot(world, at_or_before=instant)
-        after = base.head.seq if base else 0
-        events = (
-            decode_event(record.body) for record in self.store.read(world, after, until_at=instant)
-        )
-        if base is None:
+        base = self._from_timeline(world, instant, head) or self._from_snapshot(world, instant)
+        state = base.state if base else None
+        records = self.store.read(world, state.seq if state else 0, until_at=instant)
+        events = (decode_event(record.body) for record in records)
+        if state is None:
             first = next(events)
             if not isinstance(first, WorldCreated):
                 raise Corrupt(f"world {world}: the log does not begin with world_created")
             state = evolve(initial_state(first.world, first.start), first)
-        else:
-            state = base.state
         return advance_to(state, events, instant)
+
+    def timeline(self, world: str, catch_up: bool = True) -> Timeline:
+        """The world's timeline (kept, if this service keeps timelines), caught up with its log
+        now unless told not to."""
+        with self._locks_lock:
+            timeline = self._timelines.get(world) or Timeline(world)
+            if self.timelines:
+                self._keep(timeline)
+        if catch_up:
+            timeline.catch_up(self.store)
+        return timeline
+
+    def _from_timeline(self, world: str, instant: str, head: int) -> Loaded | None:
+        """A checkpoint before the instant, if this world keeps a timeline; one that lags behind
+        the log catches up in the background, and serves meanwhile the instants it reaches."""
+        if not self.timelines:
+            return None
+        with self._locks_lock:
+            timeline = self._keep(self._timelines.get(world) or Timeline(world))
+        behind = head - timeline.seq >= timeline.every
+        if behind:
+            timeline.catch_up_in_background(self.store)
+        if behind and not timeline.reaches(instant):
+            return None
+        state = timeline.before(instant)
+        return Loaded(state, Record(state.seq, state.clock, "", b"", "")) if state else None
+
+    def _keep(self, timeline: Timeline) -> Timeline:
+        self._timelines[timeline.world] = timeline
+        self._timelines.move_to_end(timeline.world)
+        while len(self._timelines) > self.timelines:
+            self._timelines.popitem(last=False)
+        return timeline
 
     # -- deciding -----------------------------------------------------------------------------
 

@@ -8,39 +8,15 @@ import msgspec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import assert_books_balance
+from helpers import play_steps
 from hightable.core import (
-    Accepted,
-    Ledger,
     Refusal,
     canonical_json,
     decode_event,
     handle,
     replay,
 )
-from hightable.core.instants import add_minutes
-from strategies import FAMILY_SETUP, LATER_STEP, SETUP, STEP
-
-
-def run(steps: list[tuple[str, dict[str, Any], int, str | None]]) -> Ledger:
-    ledger = Ledger.create("prop", "2019-05-17T17:00:00Z")
-    assert isinstance(ledger, Ledger)
-    at = ledger.state.clock
-    for actor, fields in SETUP:
-        assert isinstance(ledger.execute({"by": actor, "at": at, **fields}), Accepted)
-    for actor, fields, minutes, cid in steps:
-        at = add_minutes(at, minutes)
-        raw = {"by": actor, "at": at, **fields} | ({"cid": cid} if cid else {})
-        before = msgspec.json.encode(ledger.state)
-        outcome = handle(ledger.state, raw)
-        # decide never mutates: accepted or refused, the state is as it was.
-        assert before == msgspec.json.encode(ledger.state)
-        if isinstance(outcome, Accepted):
-            ledger.append(outcome.events)
-        else:
-            assert outcome is not None
-        assert_books_balance(ledger.state)
-    return ledger
+from strategies import FAMILY_SETUP, LATER_STEP, STEP
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -49,7 +25,7 @@ def test_invariants_hold_after_any_sequence(
     steps: list[tuple[str, dict[str, Any], int, str | None]],
 ) -> None:
     """COIN-3 holds, refusals change nothing, replay equals the live state, the chain verifies."""
-    ledger = run(steps)
+    ledger = play_steps(steps)
     decoded = [decode_event(canonical_json(event)) for event in ledger.events]
     assert msgspec.json.encode(ledger.state) == msgspec.json.encode(replay(decoded))
     assert ledger.verify().ok
@@ -61,7 +37,7 @@ def test_invariants_hold_through_terms_duels_parlays_and_alliances(
     steps: list[tuple[str, dict[str, Any], int, str | None]],
 ) -> None:
     """The same properties, deep in chapters 8-11: families founded, members acting."""
-    ledger = run(FAMILY_SETUP + steps)
+    ledger = play_steps(FAMILY_SETUP + steps)
     decoded = [decode_event(canonical_json(event)) for event in ledger.events]
     assert msgspec.json.encode(ledger.state) == msgspec.json.encode(replay(decoded))
     assert ledger.verify().ok
@@ -73,7 +49,7 @@ def test_the_generator_reaches_both_outcomes() -> None:
         ("john", {"do": "transfer", "to": "sofia", "amount": 5}, 1, None),
         ("john", {"do": "transfer", "to": "sofia", "amount": 500}, 1, None),
     ]
-    ledger = run(steps)
+    ledger = play_steps(steps)
     assert 45 == ledger.state.balances["john"]
     assert 55 == ledger.state.balances["sofia"]
     assert isinstance(

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from helpers import Play
-from hightable.core import Ledger, PathError, Refusal, Worlds, lookup
+from hightable.core import Ledger, PathError, Refusal, Worlds, lookup, view, view_at
+from hightable.core.view import SECTIONS
+from hightable.stories import load_story, play
 
 
 def test_world_1_an_id_is_created_once() -> None:
@@ -90,3 +95,34 @@ def test_lookup_walks_dotted_paths_and_names_what_is_missing() -> None:
     assert "HOTEL-2" == lookup(document, "members.john.breaches.0")
     with pytest.raises(PathError, match="no 'jon' in members"):
         lookup(document, "members.jon.status")
+
+
+def canon_state() -> Any:
+    story = load_story(Path(__file__).parents[2] / "stories/canon/john-wick.yaml")
+    _, ledger = play(story)
+    return ledger.state
+
+
+def test_a_view_at_a_path_is_that_path_of_the_whole_view() -> None:
+    """`view_at` builds only what a path reaches, and finds what the whole view holds there."""
+    state = canon_state()
+    document = view(state)
+    paths = ["clock", "treasury", "members", "members.john", "members.john.status"]
+    paths += [f"{name}.{object_id}" for name in SECTIONS for object_id in document[name]]
+    paths += ["members.john.breaches.0", "duels.sacre-coeur.second.challenger"]
+    for path in paths:
+        assert lookup(document, path) == view_at(state, path), path
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["members.nobody", "members.john.height", "nowhere", "clock.hour", "members.john.breaches.9"],
+)
+def test_a_path_that_leads_nowhere_is_refused_as_the_whole_view_would(path: str) -> None:
+    """The same error, naming where the path stopped, whether built whole or in part."""
+    state = canon_state()
+    with pytest.raises(PathError) as whole:
+        lookup(view(state), path)
+    with pytest.raises(PathError) as part:
+        view_at(state, path)
+    assert str(whole.value) == str(part.value)

@@ -51,7 +51,7 @@ from hightable.api.models import (
     WorldCreated,
     WorldListing,
 )
-from hightable.core import Accepted, Refusal, lookup, to_dict, view
+from hightable.core import Accepted, Refusal, to_dict, view, view_at
 from hightable.core.dossier import dossier
 from hightable.core.rules import refuse
 from hightable.core.view import PathError
@@ -75,8 +75,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+TIMELINES = 8  # worlds whose past a server keeps in memory, for fast views at an instant
+
+
 def create_app(store_url: str | None = None) -> FastAPI:
-    service = WorldService(open_store(store_url))
+    service = WorldService(open_store(store_url), timelines=TIMELINES)
     app = FastAPI(
         title="hightable",
         version=__version__,
@@ -238,13 +241,12 @@ def add_routes(app: FastAPI, service: WorldService) -> None:
         state = service.state_at(world, instant_of(at))
         if isinstance(state, Refusal):
             raise Refused(state)
-        document: Any = view(state)
-        if path:
-            try:
-                document = lookup(document, path)
-            except PathError as error:
-                raise refused("ID-3", f"path: {error}") from None
-        return document
+        if not path:
+            return view(state)
+        try:
+            return view_at(state, path)
+        except PathError as error:
+            raise refused("ID-3", f"path: {error}") from None
 
     @app.get("/worlds/{world}/members/{member}/dossier", tags=["reading"])
     def get_dossier(

@@ -11,9 +11,10 @@ from typing import Annotated, Any
 import typer
 
 from hightable.cli.app import StoreOption, app, err, fail, out, service_for
-from hightable.core import Event, PathError, Refusal, State, lookup, view
+from hightable.core import Event, PathError, Refusal, State, view
 from hightable.core.dossier import dossier
 from hightable.core.instants import InstantError, parse_instant
+from hightable.core.view import view_at
 from hightable.dossier_text import dossier_lines
 from hightable.stories import StoryError, load_story, play
 
@@ -75,10 +76,8 @@ def show(state: State, events: Sequence[Event], path: str | None, dossier_of: st
         for line in dossier_lines(dossier(known, state, dossier_of)):
             out.print(line)
         return
-    document: Any = view(state)
-    if path:
-        try:
-            document = lookup(document, path)
-        except PathError as error:
-            fail(f"--path: {error}")
+    try:
+        document: Any = view_at(state, path) if path else view(state)
+    except PathError as error:
+        fail(f"--path: {error}")
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")

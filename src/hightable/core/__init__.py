@@ -25,7 +25,7 @@ from hightable.core.events import Event, canonical_json, decode_event, to_dict
 from hightable.core.ledger import Ledger, Worlds, state_as_of
 from hightable.core.rules import RULES, Refusal
 from hightable.core.state import State, coins_accounted
-from hightable.core.view import PathError, lookup, view
+from hightable.core.view import PathError, lookup, view, view_at
 from hightable.core.world import create_world, replay
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "evolve",
     "handle",
     "lookup",
+    "view_at",
     "parse_command",
     "replay",
     "state_as_of",

@@ -7,7 +7,7 @@ from typing import Any
 
 from hightable.core.events import Event, to_dict
 from hightable.core.state import State
-from hightable.core.view import members_view
+from hightable.core.view import members_entry
 
 ENVELOPE = ("world", "seq", "at", "type", "by", "cid", "digest")
 OBJECT_FIELDS = ("marker", "terms", "duel", "contract", "alliance", "parlay", "family", "hotel")
@@ -44,7 +44,7 @@ def dossier(events: Sequence[Event], state: State, member_id: str) -> dict[str, 
 
     return {
         "member": member_id,
-        **members_view(state)[member_id],
+        **members_entry(state, member_id, state.members[member_id]),
         "breaches": breaches,
         "markers_held": [
             dated("marker", mid, debtor=m.debtor, state=m.state, hotel=m.hotel)

@@ -123,6 +123,8 @@ def evolve(state: State, event: Event) -> State:
     state.seq = seq
     if event.at > state.clock:
         state.clock = event.at
+    elif event.at < state.clock:  # instants never go back in a log: stores rely on it
+        raise CorruptLog(f"event seq {seq} at {event.at} is before the clock, {state.clock}")
     cid = event.cid
     if cid is not None and event.digest is not None:
         known = state.cids.get(cid)

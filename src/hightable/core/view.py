@@ -7,21 +7,28 @@ from typing import Any
 
 from hightable.core.state import State, bounty_on
 
-SECTIONS: dict[str, Callable[[State], dict[str, Any]]] = {}
+Table = Callable[[State], dict[str, Any]]
+Entry = Callable[[State, str, Any], dict[str, Any]]
+SECTIONS: dict[str, tuple[Table, Entry]] = {}  # section -> its table, and how one entry reads
 
 
-def section(
-    name: str,
-) -> Callable[[Callable[[State], dict[str, Any]]], Callable[[State], dict[str, Any]]]:
-    def register(build: Callable[[State], dict[str, Any]]) -> Callable[[State], dict[str, Any]]:
-        SECTIONS[name] = build
-        return build
+def section(name: str, table: Table) -> Callable[[Entry], Entry]:
+    def register(entry: Entry) -> Entry:
+        SECTIONS[name] = (table, entry)
+        return entry
 
     return register
 
 
 def view(state: State) -> dict[str, Any]:
-    document: dict[str, Any] = {
+    document = header(state)
+    for name in SECTIONS:
+        document[name] = section_view(state, name)
+    return document
+
+
+def header(state: State) -> dict[str, Any]:
+    return {
         "world": state.world,
         "start": state.start,
         "clock": state.clock,
@@ -29,149 +36,141 @@ def view(state: State) -> dict[str, Any]:
         "treasury": state.treasury,
         "escrow": state.escrow,
     }
-    for name, build in SECTIONS.items():
-        document[name] = build(state)
-    return document
 
 
-@section("members")
-def members_view(state: State) -> dict[str, Any]:
+def section_view(state: State, name: str) -> dict[str, Any]:
+    table, entry = SECTIONS[name]
+    return {object_id: entry(state, object_id, found) for object_id, found in table(state).items()}
+
+
+def view_at(state: State, path: str) -> Any:
+    """The view at a dotted path, building only what the path reaches: one member's entry
+    costs that entry, not the whole world's document."""
+    name, _, rest = path.partition(".")
+    if name not in SECTIONS:
+        return lookup(header(state), path) if name in header(state) else lookup(view(state), path)
+    if not rest:
+        return section_view(state, name)
+    table, entry = SECTIONS[name]
+    object_id = rest.partition(".")[0]
+    found = table(state).get(object_id)
+    if found is None:
+        return lookup({name: table(state)}, f"{name}.{object_id}")  # its error names the path
+    document = entry(state, object_id, found)
+    return lookup({name: {object_id: document}}, path)
+
+
+@section("members", lambda state: state.members)
+def members_entry(state: State, member_id: str, member: Any) -> dict[str, Any]:
     return {
-        member_id: {
-            "name": member.name,
-            "status": member.status,
-            "excommunicado_from": member.excommunicado_from,
-            "family": member.family,
-            "recruit_of": member.recruit_of,
-            "offices": list(member.offices),
-            "in_service": member.in_service,
-            "balance": state.balances.get(member_id, 0),
-            "bounty": bounty_on(state, member_id),
-            "breaches": list(member.breaches),
-        }
-        for member_id, member in state.members.items()
+        "name": member.name,
+        "status": member.status,
+        "excommunicado_from": member.excommunicado_from,
+        "family": member.family,
+        "recruit_of": member.recruit_of,
+        "offices": list(member.offices),
+        "in_service": member.in_service,
+        "balance": state.balances.get(member_id, 0),
+        "bounty": bounty_on(state, member_id),
+        "breaches": list(member.breaches),
     }
 
 
-@section("hotels")
-def hotels_view(state: State) -> dict[str, Any]:
+@section("hotels", lambda state: state.hotels)
+def hotels_entry(state: State, hotel_id: str, hotel: Any) -> dict[str, Any]:
     return {
-        hotel_id: {
-            "name": hotel.name,
-            "consecrated": hotel.consecrated,
-            "open": hotel.open,
-            "manager": hotel.manager,
-            "balance": state.balances.get(hotel_id, 0),
-        }
-        for hotel_id, hotel in state.hotels.items()
+        "name": hotel.name,
+        "consecrated": hotel.consecrated,
+        "open": hotel.open,
+        "manager": hotel.manager,
+        "balance": state.balances.get(hotel_id, 0),
     }
 
 
-@section("contracts")
-def contracts_view(state: State) -> dict[str, Any]:
+@section("contracts", lambda state: state.contracts)
+def contracts_entry(state: State, contract_id: str, contract: Any) -> dict[str, Any]:
     return {
-        contract_id: {
-            "state": contract.state,
-            "client": contract.client,
-            "target": contract.target,
-            "bounty": contract.bounty,
-            "open": contract.open,
-            "contractor": contract.contractor,
-            "funded_by": contract.funded_by,
-            "claimed_by": contract.claimed_by,
-        }
-        for contract_id, contract in state.contracts.items()
+        "state": contract.state,
+        "client": contract.client,
+        "target": contract.target,
+        "bounty": contract.bounty,
+        "open": contract.open,
+        "contractor": contract.contractor,
+        "funded_by": contract.funded_by,
+        "claimed_by": contract.claimed_by,
     }
 
 
-@section("markers")
-def markers_view(state: State) -> dict[str, Any]:
+@section("markers", lambda state: state.markers)
+def markers_entry(state: State, marker_id: str, marker: Any) -> dict[str, Any]:
     return {
-        marker_id: {
-            "state": marker.state,
-            "debtor": marker.debtor,
-            "holder": marker.holder,
-            "hotel": marker.hotel,
-            "favor": marker.favor,
-        }
-        for marker_id, marker in state.markers.items()
+        "state": marker.state,
+        "debtor": marker.debtor,
+        "holder": marker.holder,
+        "hotel": marker.hotel,
+        "favor": marker.favor,
     }
 
 
-@section("families")
-def families_view(state: State) -> dict[str, Any]:
+@section("families", lambda state: state.families)
+def families_entry(state: State, family_id: str, family: Any) -> dict[str, Any]:
     return {
-        family_id: {
-            "name": family.name,
-            "head": family.head,
-            "high_table": family.high_table,
-            "members": list(family.members),
-            "recruits": list(family.recruits),
-        }
-        for family_id, family in state.families.items()
+        "name": family.name,
+        "head": family.head,
+        "high_table": family.high_table,
+        "members": list(family.members),
+        "recruits": list(family.recruits),
     }
 
 
-@section("terms")
-def terms_view(state: State) -> dict[str, Any]:
+@section("terms", lambda state: state.terms)
+def terms_entry(state: State, terms_id: str, terms: Any) -> dict[str, Any]:
     return {
-        terms_id: {
-            "state": terms.state,
-            "offerer": terms.offerer,
-            "to": terms.to,
-            "grants": list(terms.grants),
-            "requires": list(terms.requires),
-            "met": list(terms.met),
-            "grant_on": terms.grant_on,
-            "deadline": terms.deadline,
-        }
-        for terms_id, terms in state.terms.items()
+        "state": terms.state,
+        "offerer": terms.offerer,
+        "to": terms.to,
+        "grants": list(terms.grants),
+        "requires": list(terms.requires),
+        "met": list(terms.met),
+        "grant_on": terms.grant_on,
+        "deadline": terms.deadline,
     }
 
 
-@section("duels")
-def duels_view(state: State) -> dict[str, Any]:
+@section("duels", lambda state: state.duels)
+def duels_entry(state: State, duel_id: str, duel: Any) -> dict[str, Any]:
     return {
-        duel_id: {
-            "state": duel.state,
-            "challenger": duel.challenger,
-            "challenged": duel.challenged,
-            "place": duel.place,
-            "hour": duel.hour,
-            "terms": {outcome: list(grants) for outcome, grants in duel.terms.items()},
-            "second": dict(duel.second),
-            "stand_in": dict(duel.stand_in),
-            "arrived": list(duel.arrived),
-            "winner": duel.winner,
-            "fallen": list(duel.fallen),
-        }
-        for duel_id, duel in state.duels.items()
+        "state": duel.state,
+        "challenger": duel.challenger,
+        "challenged": duel.challenged,
+        "place": duel.place,
+        "hour": duel.hour,
+        "terms": {outcome: list(grants) for outcome, grants in duel.terms.items()},
+        "second": dict(duel.second),
+        "stand_in": dict(duel.stand_in),
+        "arrived": list(duel.arrived),
+        "winner": duel.winner,
+        "fallen": list(duel.fallen),
     }
 
 
-@section("parlays")
-def parlays_view(state: State) -> dict[str, Any]:
+@section("parlays", lambda state: state.parlays)
+def parlays_entry(state: State, parlay_id: str, parlay: Any) -> dict[str, Any]:
     return {
-        parlay_id: {
-            "state": parlay.state,
-            "requester": parlay.requester,
-            "adjudicator": parlay.adjudicator,
-            "terms": parlay.terms,
-        }
-        for parlay_id, parlay in state.parlays.items()
+        "state": parlay.state,
+        "requester": parlay.requester,
+        "adjudicator": parlay.adjudicator,
+        "terms": parlay.terms,
     }
 
 
-@section("alliances")
-def alliances_view(state: State) -> dict[str, Any]:
+@section("alliances", lambda state: state.alliances)
+def alliances_entry(state: State, alliance_id: str, alliance: Any) -> dict[str, Any]:
     return {
-        alliance_id: {
-            "state": alliance.state,
-            "proposer": alliance.proposer,
-            "partner": alliance.partner,
-            "purpose": alliance.purpose,
-        }
-        for alliance_id, alliance in state.alliances.items()
+        "state": alliance.state,
+        "proposer": alliance.proposer,
+        "partner": alliance.partner,
+        "purpose": alliance.purpose,
     }
 
 

@@ -193,16 +193,19 @@ class SqlStore(EventStore):
     def read(
         self, world: str, after: int = 0, until_seq: int | None = None, until_at: str | None = None
     ) -> Iterator[Record]:
+        if until_at is not None:
+            # Instants never go back in a log, so the events by an instant are those up to the
+            # last one by then: one look into the index by instant, and a range of seqs.
+            last = self._last_seq_by(world, until_at)
+            until_seq = last if until_seq is None else min(until_seq, last)
         condition, arguments = "world = ? AND seq > ?", [world]
         if until_seq is not None:
             condition += " AND seq <= ?"
-        if until_at is not None:
-            condition += " AND at <= ?"
         statement = self._sql(
             f"SELECT {COLUMNS} FROM events WHERE {condition} ORDER BY seq LIMIT {PAGE}"
         )
         while True:
-            values = [*arguments, after] + [v for v in (until_seq, until_at) if v is not None]
+            values = [*arguments, after] + ([until_seq] if until_seq is not None else [])
 
             def page(cursor: Any, values: list[Any] = values) -> list[Any]:
                 cursor.execute(statement, values)
@@ -213,6 +216,21 @@ class SqlStore(EventStore):
             if len(rows) < PAGE:
                 return
             after = rows[-1][0]
+
+    def _last_seq_by(self, world: str, instant: str) -> int:
+        def work(cursor: Any) -> int:
+            cursor.execute(
+                self._sql(
+                    "SELECT seq FROM events WHERE world = ? AND at <= ?"
+                    " ORDER BY at DESC, seq DESC LIMIT 1"
+                ),
+                (world, instant),
+            )
+            row = cursor.fetchone()
+            return int(row[0]) if row else 0
+
+        result: int = self._run(work)
+        return result
 
     def worlds(self) -> list[WorldSummary]:
         def work(cursor: Any) -> list[WorldSummary]:

@@ -1,0 +1,165 @@
+"""The timeline: a world as of any instant, rebuilt from checkpoints kept in memory, is the world
+a replay of its log gives, byte for byte, deadlines included."""
+
+from __future__ import annotations
+
+import time
+
+import msgspec
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import Play, Step, play_steps
+from hightable.core import Ledger, Refusal
+from hightable.core.chain import GENESIS, seal
+from hightable.core.instants import add_minutes
+from hightable.core.ledger import advance_to, state_as_of
+from hightable.service import WorldService
+from hightable.store import open_store
+from hightable.store.memory import MemoryStore
+from hightable.timeline import Change, Timeline, Touched
+from strategies import FAMILY_SETUP, LATER_STEP, STEP
+
+START = "2019-05-17T17:00:00Z"
+
+
+def stored(ledger: Ledger) -> MemoryStore:
+    store = MemoryStore()
+    store.create_world(ledger.state.world, ledger.events[0].at, seal(ledger.events, GENESIS))
+    return store
+
+
+def instants_of(ledger: Ledger) -> list[str]:
+    """Every instant an event happened, and a minute after each: deadlines fall in between."""
+    seen = sorted({event.at for event in ledger.events})
+    return sorted({*seen, *(add_minutes(at, 1) for at in seen if at < ledger.state.clock)})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(
+        st.lists(STEP, min_size=1, max_size=60),
+        st.lists(LATER_STEP, min_size=1, max_size=80).map(lambda steps: FAMILY_SETUP + steps),
+    ),
+    st.integers(1, 9),
+)
+def test_a_state_rebuilt_from_checkpoints_is_the_replayed_state(
+    steps: list[Step], every: int
+) -> None:
+    """Whole copies, changes, removals, tables that keep their order: all as a replay has them."""
+    ledger = play_steps(steps)
+    store = stored(ledger)
+    timeline = Timeline(ledger.state.world, every=every)
+    timeline.catch_up(store)
+    assert ledger.state.seq == timeline.seq
+    for instant in instants_of(ledger):
+        base = timeline.before(instant)
+        expected = state_as_of(ledger.events, instant)
+        assert not isinstance(expected, Refusal)
+        if base is None:
+            assert instant < timeline.checkpoints[0].at if timeline.checkpoints else True
+            continue
+        tail = [event for event in ledger.events if event.seq > base.seq and event.at <= instant]
+        rebuilt = advance_to(base, tail, instant)
+        assert msgspec.json.encode(expected) == msgspec.json.encode(rebuilt), instant
+
+
+def test_entries_removed_and_added_again_between_checkpoints() -> None:
+    """Index entries that leave (a contract claimed, a marker honored, a deadline lifted) and
+    come back (a new contract on the same target) between two checkpoints of a large state."""
+    play = Play()
+    crowd = [f"m{number:02d}" for number in range(40)]
+    play.register("john", "sofia", "winston", "zero", *crowd)
+    play.ok("table", "appoint", member="zero", office="adjudicator")
+    for member in ("john", "winston", *crowd):
+        play.ok("table", "mint", to=member, amount=100)
+    play.ok("john", "post_contract", contract="c1", target="sofia", bounty=5)
+    play.ok("winston", "swear_marker", marker="k1", holder="john")
+    play.ok("zero", "excommunicate", member="m00", grace=600, reason="r")
+    play.ok("john", "invoke_marker", marker="k1", favor="f")
+    play.ok("john", "honor_marker", marker="k1")
+    play.ok("john", "cancel_contract", contract="c1")
+    play.ok("winston", "post_contract", contract="c2", target="sofia", bounty=7)
+    play.ok("zero", "fine", member="m01", amount=1, reason="r")
+    play.ok("john", "transfer", to="m02", amount=1)
+    ledger = play.ledger
+    timeline = Timeline(ledger.state.world, every=3)
+    timeline.catch_up(stored(ledger))
+    removals = [
+        c
+        for c in timeline.checkpoints
+        if not c.whole and any(change.removed for change in c.tables.values())
+    ]
+    assert removals, "no checkpoint held a removal"
+    for instant in instants_of(ledger):
+        base = timeline.before(instant)
+        if base is None:
+            continue
+        tail = [event for event in ledger.events if event.seq > base.seq and event.at <= instant]
+        expected = state_as_of(ledger.events, instant)
+        assert msgspec.json.encode(expected) == msgspec.json.encode(advance_to(base, tail, instant))
+
+
+def test_a_checkpoint_keeps_the_changes_only_until_they_weigh_half_the_state() -> None:
+    """Most checkpoints hold what changed; a whole copy comes when the changes add up."""
+    ledger = play_steps([("john", {"do": "transfer", "to": "sofia", "amount": 1}, 1, None)] * 60)
+    timeline = Timeline(ledger.state.world, every=4)
+    timeline.catch_up(stored(ledger))
+    kinds = [checkpoint.whole for checkpoint in timeline.checkpoints]
+    assert kinds[0] and not all(kinds) and any(kinds[1:])
+    setup = len(ledger.events) - 60
+    after_setup = [c for c in timeline.checkpoints if not c.whole and c.seq > setup + 4]
+    assert after_setup and all({"balances"} == set(c.tables) for c in after_setup)
+
+
+def test_a_replica_table_refuses_bulk_edits() -> None:
+    """A change that bypasses the item methods would go unseen: it is refused instead."""
+    table = Touched({"a": 1})
+    for edit in (lambda: table.update(b=2), lambda: table.clear(), lambda: table.setdefault("c")):
+        with pytest.raises(TypeError):
+            edit()
+    table["a"], table["b"] = 2, 3  # one changed in place, one added
+    del table["a"]
+    assert Change(removed=("a",), changed={}, added={"b": 3}) == table.changes()
+    assert table.changes() is None
+
+
+def world_of(store_url: str, events: int) -> WorldService:
+    service = WorldService(open_store(store_url), timelines=2)
+    service.create("w", START)
+    commands = [{"by": "table", "do": "register", "member": "john", "name": "J", "at": START}]
+    commands += [
+        {"by": "table", "do": "mint", "to": "john", "amount": 1, "at": add_minutes(START, n)}
+        for n in range(1, events)
+    ]
+    for first in range(0, len(commands), 1_000):
+        service.execute_batch("w", commands[first : first + 1_000])
+    return service
+
+
+def test_the_service_answers_views_at_an_instant_from_its_timeline() -> None:
+    """Once caught up, a view at an instant reads no snapshot: a checkpoint and a short tail."""
+    service = world_of("memory://", 4_500)
+    service.store.drop_snapshots("w")
+    service.timeline("w")
+    ledger = Ledger(list(service.log("w")))
+    for minutes in (0, 30, 2_500, 4_000, 4_498):
+        instant = add_minutes(START, minutes)
+        expected = ledger.state_at(instant)
+        seen = service.state_at("w", instant)
+        assert msgspec.json.encode(expected) == msgspec.json.encode(seen)
+    assert 2 == len(service.timeline("w").checkpoints)
+
+
+def test_a_lagging_timeline_catches_up_in_the_background_and_answers_meanwhile() -> None:
+    """The first view at an instant starts the timeline; the answer comes from the snapshots."""
+    service = world_of("memory://", 4_500)
+    instant = add_minutes(START, 4_200)
+    expected = Ledger(list(service.log("w"))).state_at(instant)
+    assert msgspec.json.encode(expected) == msgspec.json.encode(service.state_at("w", instant))
+    deadline = time.monotonic() + 30
+    while service.timeline("w", catch_up=False).seq < 4_000 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert 2 == len(service.timeline("w", catch_up=False).checkpoints)
+    assert msgspec.json.encode(expected) == msgspec.json.encode(service.state_at("w", instant))
