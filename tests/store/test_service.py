@@ -269,6 +269,22 @@ def test_fork_export_and_import(store_url: str) -> None:
         assert isinstance(broken, Refusal) and "CHAIN-1" == broken.rule
 
 
+def test_an_imported_log_whose_instants_go_back_is_refused(store_url: str) -> None:
+    """CHAIN-1: a log's instants never go back; one that does cannot be any world's log."""
+    with open_store(store_url) as store:
+        service = WorldService(store)
+        cast(service)
+        service.execute("w", {"by": "table", "do": "tick", "at": at(30)})
+        lines = list(service.export("w"))
+        events = [msgspec.json.decode(line) for line in lines]
+        events[-1]["at"] = at(-1)  # the tick, now before the world's start
+        backwards = [msgspec.json.encode(event) for event in events]
+        refused = service.import_lines("backwards", backwards)
+        assert isinstance(refused, Refusal) and "CHAIN-1" == refused.rule
+        assert "before the clock" in refused.message
+        assert not isinstance(service.import_lines("copy", lines), Refusal)
+
+
 def test_a_tampered_store_is_refused_on_load(durable_url: str) -> None:
     """A stored event whose bytes changed stops the load loudly, naming the seq."""
     with open_store(durable_url) as store:

@@ -56,7 +56,7 @@ from hightable.core.dossier import dossier
 from hightable.core.rules import refuse
 from hightable.core.view import PathError
 from hightable.errors import Corrupt, HightableError
-from hightable.service import WorldService
+from hightable.service import SERVER_TIMELINES, WorldService
 from hightable.store import open_store
 from hightable.web import add_pages
 
@@ -75,11 +75,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-TIMELINES = 8  # worlds whose past a server keeps in memory, for fast views at an instant
-
-
-def create_app(store_url: str | None = None) -> FastAPI:
-    service = WorldService(open_store(store_url), timelines=TIMELINES)
+def create_app(store_url: str | None = None, timelines: int = SERVER_TIMELINES) -> FastAPI:
+    service = WorldService(open_store(store_url), timelines=timelines)
     app = FastAPI(
         title="hightable",
         version=__version__,
@@ -370,4 +367,6 @@ def outcome_kind(outcome: Any) -> Literal["accepted", "replayed"]:
 
 def app_from_env() -> FastAPI:
     """The application for `hightable serve` or any ASGI server: the store from the environment."""
-    return create_app(os.environ.get("HIGHTABLE_STORE"))
+    timelines = os.environ.get("HIGHTABLE_TIMELINES", "")
+    kept = int(timelines) if timelines.isdigit() else SERVER_TIMELINES
+    return create_app(os.environ.get("HIGHTABLE_STORE"), kept)

@@ -12,6 +12,7 @@ import uvicorn
 from hightable.cli.app import StoreOption, app, fail, out, service_for
 from hightable.core import Refusal
 from hightable.errors import HightableError
+from hightable.service import SERVER_TIMELINES
 from hightable.store import open_store, store_url
 from hightable.stories import load_story, play, story_paths
 
@@ -22,6 +23,14 @@ def serve_command(
     host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="The port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+    timelines: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=1_000,
+            help="Worlds whose past each worker keeps in memory, for fast views at an instant.",
+        ),
+    ] = SERVER_TIMELINES,
 ) -> None:
     """Serve the worlds of a store over HTTP (OpenAPI at /openapi.json, docs at /docs)."""
     url = store_url(store)
@@ -30,6 +39,7 @@ def serve_command(
     except HightableError as error:
         fail(f"{url}: {error}")
     os.environ["HIGHTABLE_STORE"] = url  # each worker opens the store from the environment
+    os.environ["HIGHTABLE_TIMELINES"] = str(timelines)
     uvicorn.run(
         "hightable.api:app_from_env",
         factory=True,
@@ -57,7 +67,7 @@ def demo_command(
     out.print(f"{len(kept)} canon worlds in {store_url(store)}: {', '.join(kept)}")
     out.print(f"open http://{host}:{port}/w/{FIRST_WORLD if FIRST_WORLD in kept else kept[0]}")
     if serve:
-        serve_command(store=store, host=host, port=port, workers=1)
+        serve_command(store=store, host=host, port=port, workers=1, timelines=SERVER_TIMELINES)
 
 
 def keep_canon(url: str, folder: Path) -> list[str]:
