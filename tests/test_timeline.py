@@ -74,11 +74,14 @@ def test_entries_removed_and_added_again_between_checkpoints() -> None:
     play.ok("table", "appoint", member="zero", office="adjudicator")
     for member in ("john", "winston", *crowd):
         play.ok("table", "mint", to=member, amount=100)
+    for number, member in enumerate(crowd):  # large indexes: a change is a small part of them
+        play.ok("john", "post_contract", contract=f"on-{member}", target=member, bounty=1)
+        play.ok(member, "swear_marker", marker=f"k{number}", holder="winston")
     play.ok("john", "post_contract", contract="c1", target="sofia", bounty=5)
-    play.ok("winston", "swear_marker", marker="k1", holder="john")
+    play.ok("winston", "swear_marker", marker="k1-john", holder="john")
     play.ok("zero", "excommunicate", member="m00", grace=600, reason="r")
-    play.ok("john", "invoke_marker", marker="k1", favor="f")
-    play.ok("john", "honor_marker", marker="k1")
+    play.ok("john", "invoke_marker", marker="k1-john", favor="f")
+    play.ok("john", "honor_marker", marker="k1-john")
     play.ok("john", "cancel_contract", contract="c1")
     play.ok("winston", "post_contract", contract="c2", target="sofia", bounty=7)
     play.ok("zero", "fine", member="m01", amount=1, reason="r")
@@ -87,9 +90,10 @@ def test_entries_removed_and_added_again_between_checkpoints() -> None:
     timeline = Timeline(ledger.state.world, every=3)
     timeline.catch_up(stored(ledger))
     removals = [
-        c
-        for c in timeline.checkpoints
-        if not c.whole and any(change.removed for change in c.tables.values())
+        change
+        for checkpoint in timeline.checkpoints
+        for change in checkpoint.tables.values()
+        if isinstance(change, Change) and change.removed
     ]
     assert removals, "no checkpoint held a removal"
     for instant in instants_of(ledger):
@@ -101,16 +105,24 @@ def test_entries_removed_and_added_again_between_checkpoints() -> None:
         assert msgspec.json.encode(expected) == msgspec.json.encode(advance_to(base, tail, instant))
 
 
-def test_a_checkpoint_keeps_the_changes_only_until_they_weigh_half_the_state() -> None:
-    """Most checkpoints hold what changed; a whole copy comes when the changes add up."""
-    ledger = play_steps([("john", {"do": "transfer", "to": "sofia", "amount": 1}, 1, None)] * 60)
-    timeline = Timeline(ledger.state.world, every=4)
-    timeline.catch_up(stored(ledger))
-    kinds = [checkpoint.whole for checkpoint in timeline.checkpoints]
-    assert kinds[0] and not all(kinds) and any(kinds[1:])
-    setup = len(ledger.events) - 60
-    after_setup = [c for c in timeline.checkpoints if not c.whole and c.seq > setup + 4]
-    assert after_setup and all({"balances"} == set(c.tables) for c in after_setup)
+def test_each_table_keeps_its_changes_until_they_outgrow_a_part_of_it() -> None:
+    """A table that changes gets a whole copy now and then, changes in between; a table that
+    does not change is neither copied nor noted again."""
+    play = Play()
+    crowd = [f"m{number:02d}" for number in range(40)]
+    play.register("john", "sofia", *crowd)
+    for member in ("john", *crowd):
+        play.ok("table", "mint", to=member, amount=100)
+    setup = play.ledger.state.seq
+    for _ in range(40):
+        play.ok("john", "transfer", to="sofia", amount=1)
+    timeline = Timeline(play.ledger.state.world, every=4)
+    timeline.catch_up(stored(play.ledger))
+    after = [c for c in timeline.checkpoints if c.seq > setup + 4]
+    assert after and all(set(c.tables) <= {"balances"} for c in after)
+    kept = [c.tables.get("balances") for c in after]
+    assert any(isinstance(k, Change) for k in kept) and any(isinstance(k, dict) for k in kept)
+    assert 1 == len({c.bases["members"] for c in after})
 
 
 def test_a_replica_table_refuses_bulk_edits() -> None:
@@ -149,7 +161,7 @@ def test_the_service_answers_views_at_an_instant_from_its_timeline() -> None:
         expected = ledger.state_at(instant)
         seen = service.state_at("w", instant)
         assert msgspec.json.encode(expected) == msgspec.json.encode(seen)
-    assert 2 == len(service.timeline("w").checkpoints)
+    assert 4 == len(service.timeline("w").checkpoints)  # one each 1,000 events
 
 
 def test_a_lagging_timeline_catches_up_in_the_background_and_answers_meanwhile() -> None:
@@ -161,5 +173,5 @@ def test_a_lagging_timeline_catches_up_in_the_background_and_answers_meanwhile()
     deadline = time.monotonic() + 30
     while service.timeline("w", catch_up=False).seq < 4_000 and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert 2 == len(service.timeline("w", catch_up=False).checkpoints)
+    assert 4 == len(service.timeline("w", catch_up=False).checkpoints)
     assert msgspec.json.encode(expected) == msgspec.json.encode(service.state_at("w", instant))

@@ -55,7 +55,7 @@ SNAPSHOT_WEIGHT = 4  # snapshot once the events since the last one weigh a quart
 SNAPSHOT_FORMAT = 3  # bump when State changes shape: older snapshots are then ignored
 RETRIES = 50
 # Worlds whose past a server keeps in memory (a timeline), for views at an instant in a few
-# milliseconds: about 250 MiB for a world of a million events, a few MiB for a small one.
+# milliseconds: about 350 MiB for a world of a million events, a few MiB for a small one.
 SERVER_TIMELINES = 4
 Progress = Callable[[int], None]
 

@@ -2,9 +2,9 @@
 that the world as of any instant is a checkpoint and a short replay, not a replay of its log.
 
 The timeline replays the log once into a replica whose tables note the keys each event touches.
-Every `every` events it keeps what changed since the checkpoint before; once those changes add
-up to half the state, it keeps a whole copy instead. Entities are frozen, so checkpoints share
-them: a checkpoint costs the entries that changed, not the state.
+Every `every` events it keeps, per table, what changed since the checkpoint before, or a whole
+copy of the table once its changes have added up. Entities are frozen, so checkpoints share them:
+a checkpoint costs the entries that changed, not the state.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from hightable.core.chain import GENESIS
 from hightable.errors import HightableError
 from hightable.store import EventStore
 
-EVERY = 2_000  # events between checkpoints: a view replays at most this many
+EVERY = 1_000  # events between checkpoints: a view replays at most this many
+WHOLE_AFTER = 0.2  # a table is copied whole once its changes outgrow this part of it
 TABLES = tuple(f.name for f in structs.fields(State) if get_origin(f.type) is dict)
 SCALARS = tuple(f.name for f in structs.fields(State) if f.name not in TABLES)
 
@@ -102,8 +103,9 @@ class Checkpoint:
     seq: int
     at: str  # the instant of its last event
     scalars: dict[str, Any]
-    tables: dict[str, Any]  # whole tables, or the `Change` of each table since the one before
-    whole: bool
+    # Per table: a whole copy, or its `Change` since the checkpoint before (none: unchanged).
+    tables: dict[str, dict[str, Any] | Change]
+    bases: dict[str, int]  # per table, the index of the checkpoint with its last whole copy
 
 
 class Timeline:
@@ -115,7 +117,8 @@ class Timeline:
         self.checkpoints: list[Checkpoint] = []
         self._instants: list[str] = []  # each checkpoint's `at`, for bisecting
         self._prev = GENESIS
-        self._changed_since_whole = 0
+        self._bases: dict[str, int] = {}
+        self._changed: dict[str, int] = {}  # per table, entries changed since its whole copy
         self._lock = threading.Lock()  # one catch-up at a time
 
     @property
@@ -153,19 +156,26 @@ class Timeline:
                     self._checkpoint()
 
     def _checkpoint(self) -> None:
+        """Each table's changes, or a whole copy of it once its changes since the last one
+        outgrow a fraction of it: copying a table costs far less per entry than applying its
+        changes, so a view rebuilds each table from a recent copy and a few changes."""
         state = self.replica
         assert state is not None
+        index = len(self.checkpoints)
+        tables: dict[str, dict[str, Any] | Change] = {}
+        for name in TABLES:
+            table = getattr(state, name)
+            change = table.changes()
+            changed = self._changed.get(name, 0) + (change.size if change else 0)
+            if name not in self._bases or changed > WHOLE_AFTER * len(table):
+                tables[name], self._bases[name], changed = dict(table), index, 0
+            elif change is not None:
+                tables[name] = change
+            self._changed[name] = changed
         scalars = {name: getattr(state, name) for name in SCALARS}
-        changes = {name: getattr(state, name).changes() for name in TABLES}
-        changes = {name: change for name, change in changes.items() if change is not None}
-        self._changed_since_whole += sum(change.size for change in changes.values())
-        size = sum(len(getattr(state, name)) for name in TABLES)
-        whole = not self.checkpoints or 2 * self._changed_since_whole >= size
-        tables: dict[str, Any] = changes
-        if whole:
-            tables = {name: dict(getattr(state, name)) for name in TABLES}
-            self._changed_since_whole = 0
-        self.checkpoints.append(Checkpoint(state.seq, state.clock, scalars, tables, whole))
+        self.checkpoints.append(
+            Checkpoint(state.seq, state.clock, scalars, tables, dict(self._bases))
+        )
         self._instants.append(state.clock)
 
     def before(self, instant: str) -> State | None:
@@ -174,13 +184,15 @@ class Timeline:
         index = bisect_right(self._instants, instant) - 1
         if index < 0:
             return None
-        first = index
-        while not self.checkpoints[first].whole:
-            first -= 1
-        tables: dict[str, Any] = {
-            name: dict(table) for name, table in self.checkpoints[first].tables.items()
-        }
-        for checkpoint in self.checkpoints[first + 1 : index + 1]:
-            for name, change in checkpoint.tables.items():
-                change.apply(tables[name])
-        return State(**self.checkpoints[index].scalars, **tables)
+        checkpoint = self.checkpoints[index]
+        tables: dict[str, Any] = {}
+        for name, base in checkpoint.bases.items():
+            whole = self.checkpoints[base].tables[name]
+            assert isinstance(whole, dict)
+            table = dict(whole)
+            for later in self.checkpoints[base + 1 : index + 1]:
+                change = later.tables.get(name)
+                if isinstance(change, Change):
+                    change.apply(table)
+            tables[name] = table
+        return State(**checkpoint.scalars, **tables)
