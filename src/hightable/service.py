@@ -51,7 +51,6 @@ from hightable.store import EventStore, Snapshot
 from hightable.timeline import Timeline
 
 SNAPSHOT_EVERY = 1_000
-SNAPSHOT_WEIGHT = 4  # snapshot once the events since the last one weigh a quarter of it
 SNAPSHOT_FORMAT = 3  # bump when State changes shape: older snapshots are then ignored
 RETRIES = 50
 # Worlds whose past a server keeps in memory (a timeline), for views at an instant in a few
@@ -310,12 +309,12 @@ class WorldService:
     def _snapshot_due(self, world: str, loaded: Loaded, records: list[Record]) -> Snapshot | None:
         """A snapshot of the state these records lead to, when one is due: every
         `snapshot_every` events, but a big state only once the events since its last snapshot
-        weigh a fraction of it, so that snapshots never outweigh the log by much."""
+        weigh as much as it, so that snapshots never outweigh the log."""
         head = records[-1]
         crossed = head.seq // self.snapshot_every > loaded.head.seq // self.snapshot_every
         logged = self._logged_since.get(world, 0) + sum(len(record.body) for record in records)
         self._logged_since[world] = logged
-        if not crossed or logged * SNAPSHOT_WEIGHT < self._snapshot_bytes.get(world, 0):
+        if not crossed or logged < self._snapshot_bytes.get(world, 0):
             return None
         return self._snapshot_of(world, loaded.state, head.seq, head.hash)
 
