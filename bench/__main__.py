@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from bench import measure, peer
 from bench.measure import side_by_side
@@ -79,33 +80,29 @@ def run(
         return str(folder / f"floor-{next(files)}.db")
 
     commands = world_commands(seed, size.members, size.steps)
-    setup, work = commands[: size.members * 2], commands[size.members * 2 :]
     accounts, transfers = measure.transfer_commands(seed, size.accounts, size.transfers)
-    durable_transfers = transfers[: size.durable]
+    work = Work(
+        setup=commands[: size.members * 2],
+        mixed=commands[size.members * 2 :],
+        accounts=accounts,
+        transfers=transfers,
+        seed=seed,
+    )
 
     step("the core, in memory, beside the peer's")
-    f["core mixed cmd/s"] = len(work) / measure.median(size.runs, measure.core_trial(setup, work))
+    trial = measure.core_trial(work.setup, work.mixed)
+    f["core mixed cmd/s"] = len(work.mixed) / measure.median(size.runs, trial)
     core, other, r["core/peer"] = side_by_side(
         size.runs,
         measure.core_trial(accounts, transfers),
         measure.peer_trial(peer.memory_env, seed, size.accounts, size.transfers),
     )
-    f["core transfers/s"], f["peer transfers/s (memory)"] = (
-        len(transfers) / core,
-        len(transfers) / other,
-    )
+    f["core transfers/s"] = len(transfers) / core
+    f["peer transfers/s (memory)"] = len(transfers) / other
 
     step("durable, SQLite")
-    durable(f, r, "sqlite", sqlite_url, sqlite_path, setup, work, size)
-    one, other, r["sqlite-durable/peer"] = side_by_side(
-        size.runs,
-        measure.durable_trial(sqlite_url, accounts, durable_transfers, 1),
-        measure.peer_trial(
-            lambda: peer.sqlite_env(sqlite_path()), seed, size.accounts, size.durable
-        ),
-    )
-    f["sqlite transfers/s, one per tx"] = len(durable_transfers) / one
-    f["peer transfers/s (sqlite)"] = len(durable_transfers) / other
+    stores = Stores(sqlite_url, sqlite_path, lambda: peer.sqlite_env(sqlite_path()))
+    durable(f, r, "sqlite", stores, work, size)
     if postgres:
         step("durable, PostgreSQL")
         with measure.postgres_schemas(f"bench_{os.getpid()}") as fresh:
@@ -113,49 +110,60 @@ def run(
             def postgres_url() -> str:
                 return measure.postgres_url(fresh())
 
-            durable(f, r, "postgres", postgres_url, postgres_url, setup, work, size)
-            one, other, r["postgres-durable/peer"] = side_by_side(
-                size.runs,
-                measure.durable_trial(postgres_url, accounts, durable_transfers, 1),
-                measure.peer_trial(
-                    lambda: peer.postgres_env(fresh()), seed, size.accounts, size.durable
-                ),
-            )
-            f["postgres transfers/s, one per tx"] = len(durable_transfers) / one
-            f["peer transfers/s (postgres)"] = len(durable_transfers) / other
+            stores = Stores(postgres_url, postgres_url, lambda: peer.postgres_env(fresh()))
+            durable(f, r, "postgres", stores, work, size)
 
     step(f"a long world of {size.long_events:,} events")
     long_world(f, r, size, seed, sqlite_url())
     return f, r
 
 
+@dataclass(frozen=True)
+class Work:
+    setup: list[Command]  # the mixed world's members, hotels and families
+    mixed: list[Command]  # then its life
+    accounts: list[Command]  # the transfer comparison's accounts
+    transfers: list[Command]  # and its transfers
+    seed: int
+
+
+@dataclass(frozen=True)
+class Stores:
+    """Where one backend's trials store: hightable's, the floor's, the peer's."""
+
+    ours: Callable[[], str]  # a fresh store's URL
+    floor: Callable[[], str]  # a fresh table's place for the floor (a path, or a URL)
+    peer: Callable[[], dict[str, Any]]  # the peer's settings, in a fresh place
+
+
 def durable(
-    f: dict[str, float],
-    r: dict[str, float],
-    name: str,
-    url: Callable[[], str],
-    floor_target: Callable[[], str],
-    setup: list[Command],
-    work: list[Command],
-    size: Size,
+    f: dict[str, float], r: dict[str, float], name: str, stores: Stores, work: Work, size: Size
 ) -> None:
-    """One command per transaction, then group commit beside the raw batched insert floor: in
-    groups of a hundred commands (a busy server), and of ten (a quieter one)."""
-    single = work[: size.durable]
-    seconds = measure.median(size.runs, measure.durable_trial(url, setup, single, 1))
+    """One command per transaction, beside the peer's transfers; then group commit beside the
+    raw batched insert floor, in groups of a hundred commands (a busy server) and of ten."""
+    single = work.mixed[: size.durable]
+    seconds = measure.median(size.runs, measure.durable_trial(stores.ours, work.setup, single, 1))
     f[f"{name} mixed cmd/s, one per tx"] = len(single) / seconds
+    transfers = work.transfers[: size.durable]
+    one, other, r[f"{name}-durable/peer"] = side_by_side(
+        size.runs,
+        measure.durable_trial(stores.ours, work.accounts, transfers, 1),
+        measure.peer_trial(stores.peer, work.seed, size.accounts, size.durable),
+    )
+    f[f"{name} transfers/s, one per tx"] = len(transfers) / one
+    f[f"peer transfers/s ({name})"] = len(transfers) / other
     for group in (GROUP, SMALL_GROUP):
-        records, sizes = measure.group_records(url(), setup, work, group)
+        records, sizes = measure.group_records(stores.ours(), work.setup, work.mixed, group)
         floor = (
-            measure.insert_floor_sqlite(floor_target, records, sizes)
+            measure.insert_floor_sqlite(stores.floor, records, sizes)
             if name == "sqlite"
-            else measure.insert_floor_postgres(floor_target, records, sizes)
+            else measure.insert_floor_postgres(stores.floor, records, sizes)
         )
         ours, theirs, ratio = side_by_side(
-            size.runs, measure.durable_trial(url, setup, work, group), floor
+            size.runs, measure.durable_trial(stores.ours, work.setup, work.mixed, group), floor
         )
         per = f"{group} per tx"
-        f[f"{name} group commit cmd/s, {per}"] = len(work) / ours
+        f[f"{name} group commit cmd/s, {per}"] = len(work.mixed) / ours
         f[f"{name} group commit events/s, {per}"] = len(records) / ours
         f[f"{name} floor insert events/s, {per}"] = len(records) / theirs
         label = "durable/floor" if name == "sqlite" else f"{name}-durable/floor"
@@ -204,9 +212,8 @@ def views(f: dict[str, float], size: Size, seed: int, url: str) -> None:
     with open_store(url) as store:
         server = WorldService(store, timelines=1)
         instants = measure.random_instants(server, size.views, seed)
-        began = time.perf_counter()
-        f["timeline peak MiB"] = measure.timeline_bytes(server) / 2**20
-        f["timeline build s"] = time.perf_counter() - began
+        seconds, added = measure.timeline_build(server)
+        f["timeline build s"], f["timeline resident MiB"] = seconds, added / 2**20
         f["view ms, member (timeline)"] = 1000 * measure.views_at_instants(server, instants, False)
         f["view ms, whole (timeline)"] = 1000 * measure.views_at_instants(
             server, instants[: max(3, size.views // 5)], True
