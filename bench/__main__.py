@@ -212,8 +212,8 @@ def views(f: dict[str, float], size: Size, seed: int, url: str) -> None:
     with open_store(url) as store:
         server = WorldService(store, timelines=1)
         instants = measure.random_instants(server, size.views, seed)
-        seconds, added = measure.timeline_build(server)
-        f["timeline build s"], f["timeline resident MiB"] = seconds, added / 2**20
+        f["timeline build s"] = measure.timeline_build(server)
+        f["timeline MiB"] = measure.timeline_bytes(url) / 2**20
         f["view ms, member (timeline)"] = 1000 * measure.views_at_instants(server, instants, False)
         f["view ms, whole (timeline)"] = 1000 * measure.views_at_instants(
             server, instants[: max(3, size.views // 5)], True

@@ -8,7 +8,6 @@ shared machine falls on both.
 from __future__ import annotations
 
 import hashlib
-import os
 import random
 import sqlite3
 import statistics
@@ -31,6 +30,7 @@ from hightable.core.ledger import Ledger
 from hightable.core.world import replay
 from hightable.service import WorldService
 from hightable.store import open_store
+from hightable.timeline import Timeline
 
 START = instant(0)
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
@@ -311,14 +311,17 @@ def memory_per_thousand_members(events: list[Event], members: int) -> float:
     return peak / (members / 1_000)
 
 
-def resident_bytes() -> int:
-    """The memory this process holds now (Linux), as the operating system counts it."""
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+def timeline_build(service: WorldService) -> float:
+    """Seconds to build a world's timeline from its log (the server keeps it)."""
+    return timed(lambda: service.timeline(WORLD))
 
 
-def timeline_build(service: WorldService) -> tuple[float, int]:
-    """Seconds to build a world's timeline from its log, and the resident memory it added."""
-    before = resident_bytes()
-    seconds = timed(lambda: service.timeline(WORLD))
-    return seconds, resident_bytes() - before
+def timeline_bytes(url: str) -> int:
+    """What a world's timeline holds in memory, once built (measured on a second one)."""
+    with open_store(url) as store:
+        tracemalloc.start()
+        timeline = Timeline(WORLD)
+        timeline.catch_up(store)
+        held, _ = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return held
