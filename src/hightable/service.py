@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -48,7 +47,7 @@ from hightable.core.state import initial_state
 from hightable.core.world import WorldCreated
 from hightable.errors import Conflict, Corrupt, HightableError, StoreError, WorldExists
 from hightable.store import EventStore, Snapshot
-from hightable.timeline import Timeline
+from hightable.timeline import Timeline, Timelines
 
 SNAPSHOT_EVERY = 1_000
 SNAPSHOT_FORMAT = 3  # bump when State changes shape: older snapshots are then ignored
@@ -96,10 +95,9 @@ class WorldService:
     ) -> None:
         self.store = store
         self.snapshot_every = snapshot_every
-        # How many worlds keep their past in memory (a `Timeline`) for views at an instant: a
+        # The worlds whose past is kept in memory (a `Timeline`) for views at an instant: a
         # long-lived server keeps some; a one-off command reads the store's snapshots instead.
-        self.timelines = timelines
-        self._timelines: OrderedDict[str, Timeline] = OrderedDict()
+        self.timelines = Timelines(store, timelines)
         self.progress: Progress | None = None  # told the count as a long log is replayed
         self._cache: dict[str, Loaded] = {}
         self._locks: dict[str, threading.RLock] = {}
@@ -180,8 +178,10 @@ class WorldService:
         refusal = check_within(start, clock, instant)
         if refusal:
             return refusal
-        base = self._from_timeline(world, instant, head) or self._from_snapshot(world, instant)
-        state = base.state if base else None
+        state = self.timelines.before(world, instant, head)
+        if state is None:
+            base = self._from_snapshot(world, instant)
+            state = base.state if base else None
         records = self.store.read(world, state.seq if state else 0, until_at=instant)
         events = (decode_event(record.body) for record in records)
         if state is None:
@@ -194,34 +194,9 @@ class WorldService:
     def timeline(self, world: str, catch_up: bool = True) -> Timeline:
         """The world's timeline (kept, if this service keeps timelines), caught up with its log
         now unless told not to."""
-        with self._locks_lock:
-            timeline = self._timelines.get(world) or Timeline(world)
-            if self.timelines:
-                self._keep(timeline)
+        timeline = self.timelines.get(world)
         if catch_up:
             timeline.catch_up(self.store)
-        return timeline
-
-    def _from_timeline(self, world: str, instant: str, head: int) -> Loaded | None:
-        """A checkpoint before the instant, if this world keeps a timeline; one that lags behind
-        the log catches up in the background, and serves meanwhile the instants it reaches."""
-        if not self.timelines:
-            return None
-        with self._locks_lock:
-            timeline = self._keep(self._timelines.get(world) or Timeline(world))
-        behind = head - timeline.seq >= timeline.every
-        if behind:
-            timeline.catch_up_in_background(self.store)
-        if behind and not timeline.reaches(instant):
-            return None
-        state = timeline.before(instant)
-        return Loaded(state, Record(state.seq, state.clock, "", b"", "")) if state else None
-
-    def _keep(self, timeline: Timeline) -> Timeline:
-        self._timelines[timeline.world] = timeline
-        self._timelines.move_to_end(timeline.world)
-        while len(self._timelines) > self.timelines:
-            self._timelines.popitem(last=False)
         return timeline
 
     # -- deciding -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_right
+from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, get_origin
@@ -196,3 +197,36 @@ class Timeline:
                     change.apply(table)
             tables[name] = table
         return State(**checkpoint.scalars, **tables)
+
+
+class Timelines:
+    """The timelines of the worlds viewed most recently, at most `capacity` of them."""
+
+    def __init__(self, store: EventStore, capacity: int) -> None:
+        self.store, self.capacity = store, capacity
+        self._kept: OrderedDict[str, Timeline] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, world: str) -> Timeline:
+        """The world's timeline, kept (a new one, empty, if it had none)."""
+        with self._lock:
+            timeline = self._kept.pop(world, None) or Timeline(world)
+            if self.capacity:
+                self._kept[world] = timeline
+                while len(self._kept) > self.capacity:
+                    self._kept.popitem(last=False)
+            return timeline
+
+    def before(self, world: str, instant: str, head: int) -> State | None:
+        """The state at a checkpoint before the instant, if timelines are kept. One that lags
+        behind the log (`head` is its last seq) catches up in the background, and serves
+        meanwhile the instants it reaches."""
+        if not self.capacity:
+            return None
+        timeline = self.get(world)
+        behind = head - timeline.seq >= timeline.every
+        if behind:
+            timeline.catch_up_in_background(self.store)
+        if behind and not timeline.reaches(instant):
+            return None
+        return timeline.before(instant)
