@@ -287,8 +287,7 @@ class WorldService:
         weigh as much as it, so that snapshots never outweigh the log."""
         head = records[-1]
         crossed = head.seq // self.snapshot_every > loaded.head.seq // self.snapshot_every
-        logged = self._logged_since.get(world, 0) + sum(len(record.body) for record in records)
-        self._logged_since[world] = logged
+        logged = self._logged_since.get(world, 0) + _weight(records)
         if not crossed or logged < self._snapshot_bytes.get(world, 0):
             return None
         return self._snapshot_of(world, loaded.state, head.seq, head.hash)
@@ -300,9 +299,13 @@ class WorldService:
     def _remember(
         self, world: str, loaded: Loaded, records: list[Record], snapshot: Snapshot | None
     ) -> None:
+        """The records are committed: the world's head moves, and what was logged since its
+        last snapshot is counted (only now, so that a batch that lost a race is not)."""
         loaded.head = records[-1]
         if snapshot is not None:
             self._snapshot_bytes[world], self._logged_since[world] = len(snapshot.body), 0
+        else:
+            self._logged_since[world] = self._logged_since.get(world, 0) + _weight(records)
 
     def snapshot(self, world: str) -> None:
         """Cache the current state of a world (a snapshot is never the truth)."""
@@ -382,3 +385,7 @@ class WorldService:
         if not events:
             return refuse("CMD-1", "no event to import")
         return self.adopt(world or events[0].world, events, progress)
+
+
+def _weight(records: list[Record]) -> int:
+    return sum(len(record.body) for record in records)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 
 import msgspec
@@ -283,6 +284,49 @@ def test_an_imported_log_whose_instants_go_back_is_refused(store_url: str) -> No
         assert isinstance(refused, Refusal) and "CHAIN-1" == refused.rule
         assert "before the clock" in refused.message
         assert not isinstance(service.import_lines("copy", lines), Refusal)
+
+
+class LosingEveryOtherRace:
+    """A store where every other append loses the race for its seq, as to another writer."""
+
+    def __init__(self, store: EventStore) -> None:
+        self.store, self.attempts = store, 0
+        self.snapshots: list[tuple[int, int]] = []  # (seq, bytes) of each snapshot stored
+
+    def append(self, world: str, records: Any, snapshot: Any = None) -> None:
+        self.attempts += 1
+        if self.attempts % 2 == 0:
+            raise Conflict(world, records[0].seq, records[0].seq)
+        self.store.append(world, records, snapshot)
+        if snapshot is not None:
+            self.snapshots.append((snapshot.seq, len(snapshot.body)))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+def test_snapshots_never_outweigh_the_log_that_was_committed() -> None:
+    """A big state is snapshotted again only once the events committed since its last snapshot
+    weigh as much as it; the events of a batch that lost a race were never logged."""
+    with open_store("memory://") as memory:
+        store = LosingEveryOtherRace(memory)
+        service = WorldService(store, snapshot_every=10)  # type: ignore[arg-type]
+        cast(service)
+        crowd = [
+            {"by": "table", "do": "register", "member": f"m{n:02d}", "name": "M", "at": at(5)}
+            for n in range(60)
+        ]
+        service.execute_batch("w", crowd)
+        for minute in range(6, 306):
+            payer, payee = ("winston", "john") if minute % 2 else ("john", "winston")
+            transfer = {"by": payer, "do": "transfer", "to": payee, "amount": 1, "at": at(minute)}
+            outcome = service.execute("w", transfer)
+            assert isinstance(outcome, Accepted), outcome
+        weights = {record.seq: len(record.body) for record in memory.read("w")}
+        assert len(store.snapshots) >= 3
+        for (seq, size), (next_seq, _) in pairwise(store.snapshots):
+            logged = sum(weights[s] for s in range(seq + 1, next_seq + 1))
+            assert logged >= size, (seq, next_seq, logged, size)
 
 
 def test_a_tampered_store_is_refused_on_load(durable_url: str) -> None:
