@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 import msgspec
 from msgspec import structs
@@ -17,6 +18,7 @@ from hightable.core.world import WorldCreated
 from hightable.errors import Corrupt
 
 Progress = Callable[[int], None]
+T = TypeVar("T")
 
 
 def replay_checked(world: str, records: Iterable[Record]) -> State:
@@ -63,19 +65,18 @@ def _first(event: Event) -> State:
     return initial_state(event.world, event.start)
 
 
-def counted(records: Iterable[Record], progress: Progress | None) -> Iterator[Record]:
-    for count, record in enumerate(records, start=1):
+def counted(items: Iterable[T], progress: Progress | None) -> Iterator[T]:
+    """The items, telling `progress` the count every thousand."""
+    for count, item in enumerate(items, start=1):
         if progress and count % 1_000 == 0:
             progress(count)
-        yield record
+        yield item
 
 
 def replay_counted(events: list[Event], progress: Progress | None) -> State:
     state = _first(events[0])
-    for count, event in enumerate(events, start=1):
+    for event in counted(events, progress):
         evolve(state, event)
-        if progress and count % 1_000 == 0:
-            progress(count)
     return state
 
 
