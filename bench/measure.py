@@ -26,6 +26,7 @@ from hightable.checked import replay_checked
 from hightable.core import Accepted, Refusal, view, view_at
 from hightable.core.chain import GENESIS, Record
 from hightable.core.events import Event
+from hightable.core.invariants import recount
 from hightable.core.ledger import Ledger
 from hightable.core.world import replay
 from hightable.service import WorldService
@@ -262,9 +263,12 @@ def build_world(url: str, commands: list[Command], snapshot_every: int) -> tuple
         seconds = timed(
             lambda: [service.execute_batch(WORLD, group) for group in chunks(commands, 1_000)]
         )
-        head = service.store.head(WORLD)
-        assert head is not None
-        return head.seq, seconds
+        state = service.state(WORLD)
+        assert not isinstance(state, Refusal), state
+        problem = recount(state)  # the benchmark's world must keep the books, to its end
+        if problem:
+            raise SystemExit(f"the benchmark's world breaks the ledger (INVARIANT-1): {problem}")
+        return state.seq, seconds
 
 
 def stored_records(url: str) -> list[Record]:

@@ -49,7 +49,7 @@ def test_a_changed_body_is_named_by_its_seq(records: list[Record]) -> None:
     seq = 1_321
     tampered = list(records)
     tampered[seq - 1] = msgspec.structs.replace(tampered[seq - 1], body=b'{"seq":1}')
-    with pytest.raises(Corrupt, match=f"seq {seq} does not match its hash"):
+    with pytest.raises(Corrupt, match=f"seq {seq}: its bytes do not match its hash"):
         replay_checked("long", tampered)
 
 

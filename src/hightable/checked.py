@@ -1,24 +1,84 @@
-"""Stored logs rebuilt and verified: each record checked in the chain as it is applied."""
+"""The one reader of stored logs: every record becomes an event here, its hash checked.
+
+Nothing else decodes a stored record. Each record must link to the one before it (CHAIN-1), say
+inside what the store says beside it (seq, instant, type, world), and decode to a known event;
+a replay must keep the ledger's invariants (INVARIANT-1). Any failure, whatever the decoder or
+the driver raised, is `Corrupt`, naming the seq.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import msgspec
 from msgspec import structs
 
 from hightable.core import Event, State, Verdict, evolve
-from hightable.core.chain import GENESIS, Record
-from hightable.core.engine import CorruptLog
+from hightable.core.chain import GENESIS, Record, head_problem
 from hightable.core.events import event_decoder
+from hightable.core.invariants import ledger_problem
+from hightable.core.seals import StateSealed, state_digest
 from hightable.core.state import initial_state
 from hightable.core.world import WorldCreated
 from hightable.errors import Corrupt
 
 Progress = Callable[[int], None]
 T = TypeVar("T")
+# What a stored record's bytes can make a decoder raise: all of it means a corrupt record.
+DECODING_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError)
+
+
+def check_record(world: str, record: Record, prev: bytes, decode: Any) -> tuple[Event, bytes]:
+    """CHAIN-1 for one record: the event it holds, and its hash (the next record's prev)."""
+    seq = record.seq
+    try:
+        digest = hashlib.sha256(prev + record.body).digest()
+        if digest.hex() != record.hash:
+            raise Corrupt(f"world {world}: seq {seq}: its bytes do not match its hash", seq)
+        event: Event = decode(record.body)
+    except DECODING_ERRORS as error:
+        message = f"world {world}: seq {seq}: the stored event cannot be read ({error})"
+        raise Corrupt(message, seq) from error
+    if (event.seq, event.at, event.type, event.world) != (seq, record.at, record.type, world):
+        raise Corrupt(f"world {world}: seq {seq}: the event inside differs from its record", seq)
+    return event, digest
+
+
+def read_events(
+    records: Iterable[Record], world: str, after: int = 0, anchored: bool = False
+) -> Iterator[Event]:
+    """The events of records with seq > `after`, in order, each checked in the chain.
+
+    With `anchored`, the first record is the one at seq `after`: only its hash is used, as the
+    place where the chain resumes (a page of the log read from the middle).
+    """
+    return (event for event, _ in read_checked(records, world, after, anchored))
+
+
+def read_checked(
+    records: Iterable[Record], world: str, after: int = 0, anchored: bool = False
+) -> Iterator[tuple[Event, Record]]:
+    """Each record with seq > `after` beside the event it holds, checked as `read_events` says."""
+    decode = event_decoder().decode
+    expected, prev = after + (0 if anchored else 1), GENESIS
+    for record in records:
+        if record.seq != expected:
+            raise Corrupt(f"world {world}: expected seq {expected}, found {record.seq}", expected)
+        expected += 1
+        if anchored and record.seq == after:
+            prev = _hash_of(world, record)
+            continue
+        event, prev = check_record(world, record, prev, decode)
+        yield event, record
+
+
+def _hash_of(world: str, record: Record) -> bytes:
+    try:
+        return bytes.fromhex(record.hash)
+    except (ValueError, TypeError):
+        raise Corrupt(f"world {world}: seq {record.seq}: its hash is no hash", record.seq) from None
 
 
 def replay_checked(world: str, records: Iterable[Record]) -> State:
@@ -36,33 +96,41 @@ def apply_checked(
     prev: bytes = GENESIS,
     progress: Progress | None = None,
 ) -> tuple[State | None, bytes]:
-    """Apply stored records in order (to `state`, or from the first event), checking each one's
-    place in the chain as it is read (CHAIN-1); the state and the last hash. One tight loop
-    serves a server's load and a full replay alike."""
-    decode, sha256 = event_decoder().decode, hashlib.sha256
-    seq = 0
-    try:
-        for count, record in enumerate(records, start=1):
-            seq = record.seq
-            digest = sha256(prev + record.body).digest()
-            if digest.hex() != record.hash:
-                raise Corrupt(f"world {world}: seq {seq} does not match its hash; run verify")
-            event = decode(record.body)
-            if state is None:
-                state = _first(event)
-            evolve(state, event)
-            prev = digest
-            if progress and count % 1_000 == 0:
-                progress(count)
-    except (CorruptLog, msgspec.DecodeError, msgspec.ValidationError) as error:
-        raise Corrupt(f"world {world}: seq {seq}: {error}") from error
+    """Apply stored records in order (to `state`, or from the first event), each checked in the
+    chain as it is read and the ledger's invariants after it; the state and the last hash. One
+    tight loop serves a server's load and a full replay alike."""
+    decode = event_decoder().decode
+    for count, record in enumerate(records, start=1):
+        event, prev = check_record(world, record, prev, decode)
+        state = evolve_checked(world, initial_from(event) if state is None else state, event)
+        if progress and count % 1_000 == 0:
+            progress(count)
     return state, prev
 
 
-def _first(event: Event) -> State:
+def evolve_checked(world: str, state: State, event: Event) -> State:
+    """Apply one stored event; a log that breaks the books is no world's log (INVARIANT-1)."""
+    evolve(state, event)  # a gap, a repeat or an unknown event is CorruptLog, a Corrupt
+    problem = ledger_problem(state)
+    if problem:
+        raise Corrupt(f"world {world}: seq {event.seq}: INVARIANT-1: {problem}", event.seq)
+    return state
+
+
+def initial_from(event: Event) -> State:
+    """The empty world a log's first event, `world_created`, begins."""
     if not isinstance(event, WorldCreated):
-        raise CorruptLog("a world's log begins with world_created")
+        raise Corrupt(f"seq {event.seq}: a world's log begins with world_created", event.seq)
     return initial_state(event.world, event.start)
+
+
+def check_seal(world: str, state: State, event: Event) -> None:
+    """CHAIN-2: a `state_sealed` event must hold the digest of the state before it."""
+    if isinstance(event, StateSealed) and event.digest != state_digest(state):
+        raise Corrupt(
+            f"world {world}: seq {event.seq}: CHAIN-2: the sealed digest is not the state's",
+            event.seq,
+        )
 
 
 def counted(items: Iterable[T], progress: Progress | None) -> Iterator[T]:
@@ -74,20 +142,18 @@ def counted(items: Iterable[T], progress: Progress | None) -> Iterator[T]:
 
 
 def replay_counted(events: list[Event], progress: Progress | None) -> State:
-    state = _first(events[0])
+    """Events not yet stored (an import, a fork), replayed with the checks of a stored log."""
+    state = initial_from(events[0])
     for event in counted(events, progress):
-        evolve(state, event)
+        check_seal(state.world, state, event)
+        evolve_checked(state.world, state, event)
     return state
 
 
 def against_recorded_head(verdict: Verdict, seq: int, digest: str) -> Verdict:
     """A sound chain must also end where the store recorded its head (a cut tail does not)."""
-    if (verdict.events, verdict.head) == (seq, digest):
+    problem = head_problem(verdict.events, verdict.head, seq, digest)
+    if problem is None:
         return verdict
-    if verdict.events < seq:
-        bad, problem = verdict.events + 1, f"the log ends at seq {verdict.events}: missing"
-    elif verdict.events > seq:
-        bad, problem = seq + 1, f"the recorded head is seq {seq}: not appended by hightable"
-    else:
-        bad, problem = seq, "the chain ends in another hash than the recorded head"
-    return structs.replace(verdict, ok=False, bad_seq=bad, problem=f"seq {bad}: {problem}")
+    bad, text = problem
+    return structs.replace(verdict, ok=False, bad_seq=bad, problem=f"seq {bad}: {text}")

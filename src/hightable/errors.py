@@ -1,6 +1,8 @@
 """The one exception family of hightable: for broken storage and corrupt logs, never for a rule.
 
-Breaking a rule is an expected outcome and is returned as a `Refusal`; these are raised.
+Breaking a rule is an expected outcome and is returned as a `Refusal`; these are raised. Every
+error a driver or a decoder raises reaches a caller of hightable as one of these, its own
+error as the cause.
 """
 
 
@@ -26,5 +28,19 @@ class WorldExists(StoreError):
     """WORLD-1: the world id is taken in this store."""
 
 
+class NoSuchWorld(StoreError):
+    """An append or a read named a world the store does not hold."""
+
+
 class Corrupt(HightableError):
-    """The stored log is no sound chain: a gap, a repeat, or bytes that do not match their hash."""
+    """The stored log is no sound chain: a gap, a repeat, bytes that do not match their hash, a
+    tail that is not the recorded head, or a replay that breaks the ledger's invariants."""
+
+    def __init__(self, message: str, seq: int | None = None):
+        super().__init__(message)
+        self.seq = seq  # the first seq found wrong, when one is known
+
+
+class EngineFault(HightableError):
+    """Deciding or sealing a command raised: a fault of hightable itself, not of the command's
+    sender. Nothing of that command was stored, and the world was reloaded from the store."""

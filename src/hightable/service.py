@@ -1,31 +1,37 @@
 """Worlds kept in a store: the imperative shell around the pure core.
 
-Load a world (a snapshot and the log after it, the chain checked as it is read), let the core
-decide, seal the events into the chain, append them with the seq they must take, and only then
-answer. Two writers racing on one world never share a seq: the loser catches up and decides
-again. Nothing here judges a rule: that is the core's alone.
+Load a world (a snapshot the chain vouches for and the log after it, each record checked as it
+is read), let the core decide, check the ledger's invariants, seal the events into the chain,
+append them with the seq they must take, and only then answer. The world this process holds
+changes only under its lock, and any failure between deciding and committing drops it, to be
+loaded again from the store: what the process holds is always what the store holds. Two writers
+racing on one world never share a seq: the loser catches up and decides again. Nothing here
+judges a rule: that is the core's alone.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
-import msgspec
 from msgspec import structs
 
+from hightable.audit import audit
 from hightable.checked import (
-    against_recorded_head,
+    DECODING_ERRORS,
     apply_checked,
-    counted,
+    initial_from,
+    read_checked,
+    read_events,
     replay_counted,
 )
 from hightable.core import (
     Accepted,
+    Command,
     Event,
     Outcome,
     Refusal,
@@ -37,31 +43,26 @@ from hightable.core import (
     decode_event,
     evolve,
     parse_command,
-    verify,
 )
-from hightable.core.chain import GENESIS, Record, seal
-from hightable.core.engine import CorruptLog, evolve_all
+from hightable.core.chain import GENESIS, Record, head_problem, seal
+from hightable.core.engine import evolve_all
+from hightable.core.invariants import check_ledger
 from hightable.core.ledger import advance_to, check_within
 from hightable.core.rules import refuse
-from hightable.core.state import initial_state
-from hightable.core.world import WorldCreated
+from hightable.core.seals import StateSealed, state_digest
+from hightable.core.state import TABLE
 from hightable.errors import Conflict, Corrupt, HightableError, StoreError, WorldExists
+from hightable.snapshots import encode_snapshot, vouched
 from hightable.store import EventStore, Snapshot
 from hightable.timeline import Timeline, Timelines
 
 SNAPSHOT_EVERY = 1_000
-SNAPSHOT_FORMAT = 3  # bump when State changes shape: older snapshots are then ignored
 RETRIES = 50
 # Worlds whose past a server keeps in memory (a timeline), for views at an instant in a few
 # milliseconds: about 350 MiB for a world of a million events, a few MiB for a small one.
 SERVER_TIMELINES = 4
 Progress = Callable[[int], None]
-
-
-class SnapshotBody(msgspec.Struct):
-    format: int
-    hash: str
-    state: State
+log = logging.getLogger("hightable")
 
 
 @dataclass
@@ -87,6 +88,24 @@ class Batch:
 
     outcomes: list[Outcome]
     applied: bool
+
+
+@dataclass
+class _Plan:
+    """A batch decided on the world's state: its outcomes and the records to append."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+    snapshot: Snapshot | None = None
+
+
+class _Faulted(Exception):
+    """One command of a batch could not be decided or sealed, or broke the ledger's invariants:
+    it alone gets `outcome`, and the batch is decided again without it."""
+
+    def __init__(self, index: int, outcome: Refusal) -> None:
+        super().__init__(outcome.message)
+        self.index, self.outcome = index, outcome
 
 
 class WorldService:
@@ -131,33 +150,53 @@ class WorldService:
     # -- loading ------------------------------------------------------------------------------
 
     def _load(self, world: str) -> Loaded | Refusal:
-        """The world caught up with the store: from the cache, a snapshot, or the first event."""
-        loaded = self._cache.get(world) or self._from_snapshot(world)
-        after = loaded.head.seq if loaded else 0
-        prev = bytes.fromhex(loaded.head.hash) if loaded else GENESIS
-        records = self.store.read(world, after=after)
+        """The world caught up with the store: from the cache, or loaded afresh."""
+        cached = self._cache.get(world)
+        if cached is None:
+            return self._load_afresh(world)
+        records = self.store.read(world, after=cached.head.seq)
+        try:
+            state, prev = apply_checked(
+                world, records, cached.state, bytes.fromhex(cached.head.hash), self.progress
+            )
+        except BaseException:
+            self._drop(world)  # half caught up: load it afresh next time
+            raise
+        if state is not None and state.seq != cached.head.seq:
+            cached.head = Record(state.seq, state.clock, "", b"", prev.hex())
+        return cached
+
+    def _load_afresh(self, world: str) -> Loaded | Refusal:
+        """From a snapshot the chain vouches for (or the first event), up to the recorded head."""
+        recorded = self.store.recorded_head(world)
+        if recorded is None:
+            return refuse("ID-3", f"no world {world!r} in this store")
+        base = self._from_snapshot(world)
+        prev = bytes.fromhex(base.head.hash) if base else GENESIS
+        # Up to the head recorded first: records appended since then are read next time.
+        records = self.store.read(world, base.head.seq if base else 0, until_seq=recorded[0])
         state, prev = apply_checked(
-            world, records, loaded.state if loaded else None, prev, self.progress
+            world, records, base.state if base else None, prev, self.progress
         )
         if state is None:
-            return refuse("ID-3", f"no world {world!r} in this store")
-        if loaded is None or state.seq != loaded.head.seq:
-            loaded = Loaded(state, Record(state.seq, state.clock, "", b"", prev.hex()))
+            raise Corrupt(f"world {world}: its log holds no event", 1)
+        problem = head_problem(state.seq, prev.hex(), *recorded)
+        if problem:
+            raise Corrupt(f"world {world}: seq {problem[0]}: {problem[1]}; run verify", problem[0])
+        loaded = Loaded(state, Record(state.seq, state.clock, "", b"", prev.hex()))
         self._cache[world] = loaded
         return loaded
 
     def _from_snapshot(self, world: str, at_or_before: str | None = None) -> Loaded | None:
+        """The latest snapshot (by an instant) that the chain vouches for (CHAIN-2), if any."""
         snapshot = self.store.latest_snapshot(world, at_or_before)
         if snapshot is None:
             return None
-        try:
-            body = msgspec.json.decode(snapshot.body, type=SnapshotBody)
-        except msgspec.DecodeError:
-            return None  # a cache we cannot read is no loss
-        if body.format != SNAPSHOT_FORMAT:
+        sealed = next(iter(self.store.read(world, snapshot.seq, until_seq=snapshot.seq + 1)), None)
+        body = vouched(snapshot, sealed)
+        if body is None:
             return None
-        head = Record(snapshot.seq, snapshot.at, "", b"", body.hash)
-        return Loaded(body.state, head)
+        return Loaded(body.state, Record(snapshot.seq, snapshot.at, "", b"", body.hash))
 
     def state(self, world: str) -> State | Refusal:
         """The world now: a copy, so that no later command changes it under its reader."""
@@ -182,13 +221,12 @@ class WorldService:
         if state is None:
             base = self._from_snapshot(world, instant)
             state = base.state if base else None
-        records = self.store.read(world, state.seq if state else 0, until_at=instant)
-        events = (decode_event(record.body) for record in records)
+        after = state.seq if state else 0
+        records = self.store.read(world, max(after - 1, 0), until_at=instant)
+        events = read_events(records, world, after, anchored=after > 0)
         if state is None:
             first = next(events)
-            if not isinstance(first, WorldCreated):
-                raise Corrupt(f"world {world}: the log does not begin with world_created")
-            state = evolve(initial_state(first.world, first.start), first)
+            state = evolve(initial_from(first), first)
         return advance_to(state, events, instant)
 
     def timeline(self, world: str, catch_up: bool = True) -> Timeline:
@@ -215,15 +253,28 @@ class WorldService:
             if not pending.done:
                 with self._locks_lock:
                     group, self._queues[world] = self._queues[world], []
-                try:
-                    outcomes = self._execute_locked(world, [p.raw for p in group], False).outcomes
-                except HightableError as error:
-                    outcomes = [error] * len(group)  # type: ignore[list-item]
-                for member, outcome in zip(group, outcomes, strict=True):
-                    member.outcome, member.done = outcome, True
+                self._commit_group(world, group)
         if isinstance(pending.outcome, HightableError):
             raise pending.outcome
-        return pending.outcome  # type: ignore[return-value]
+        assert pending.outcome is not None  # every member of a group is answered
+        return pending.outcome
+
+    def _commit_group(self, world: str, group: list[_Pending]) -> None:
+        """Decide and append a group; every member gets an outcome, or the error that stopped
+        the whole group (the store's), whatever its type."""
+        try:
+            outcomes: list[Outcome | HightableError] = list(
+                self._execute_locked(world, [p.raw for p in group], False).outcomes
+            )
+        except HightableError as error:
+            outcomes = [error] * len(group)
+        except BaseException as error:
+            failed = StoreError(f"world {world}: the commit failed ({type(error).__name__})")
+            for member in group:
+                member.outcome, member.done = failed, True
+            raise
+        for member, outcome in zip(group, outcomes, strict=True):
+            member.outcome, member.done = outcome, True
 
     def execute_batch(self, world: str, raws: Iterable[object], atomic: bool = False) -> Batch:
         """Many commands in one transaction (group commit), each decided after the one before.
@@ -235,112 +286,147 @@ class WorldService:
 
     def _execute_locked(self, world: str, raws: Iterable[object], atomic: bool) -> Batch:
         commands = [parse_command(raw) for raw in raws]
-        for attempt in range(RETRIES):
+        faults: dict[int, Refusal] = {}
+        conflicts = 0
+        while True:
             loaded = self._load(world)
             if isinstance(loaded, Refusal):
                 return Batch([loaded] * len(commands), False)
-            # Each command is judged after the one before, so the cached state moves as the
-            # batch is decided; if the batch is not committed, the cache is dropped and the
-            # world reloaded (from its latest snapshot) next time: no state is ever copied.
-            outcomes, events = self._decide_all(loaded.state, commands)
-            if atomic and any(isinstance(o, Refusal) for o in outcomes):
-                self._forget(world, events)
-                return Batch(outcomes, False)
-            if not events:
-                return Batch(outcomes, True)
-            records = seal(events, bytes.fromhex(loaded.head.hash))
-            snapshot = self._snapshot_due(world, loaded, records)
             try:
-                self.store.append(world, records, snapshot)
+                plan = self._plan(world, loaded, commands, faults)
+            except _Faulted as fault:  # that command alone is answered; the rest decided again
+                self._drop(world)
+                faults[fault.index] = fault.outcome
+                continue
+            except BaseException:
+                self._drop(world)
+                raise
+            refused = any(isinstance(o, Refusal) for o in plan.outcomes)
+            if atomic and refused or not plan.records:
+                if plan.records:
+                    self._drop(world)  # decided, never stored: load it afresh next time
+                return Batch(plan.outcomes, not (atomic and refused))
+            try:
+                self.store.append(world, plan.records, plan.snapshot)
             except Conflict:
                 # Another writer took the seq: wait a little, catch up and decide again.
                 # The random wait keeps two writers from colliding in lockstep forever.
-                self._forget(world, events)
-                time.sleep(random.uniform(0, min(0.05, 0.0005 * 2**attempt)))
+                self._drop(world)
+                conflicts += 1
+                if conflicts >= RETRIES:
+                    raise StoreError(f"world {world}: gave up after {RETRIES} conflicts") from None
+                time.sleep(random.uniform(0, min(0.05, 0.0005 * 2**conflicts)))
                 continue
             except BaseException:
-                self._forget(world, events)  # the outcome is unknown: reload next time
+                self._drop(world)  # the outcome is unknown: load it afresh next time
                 raise
-            self._remember(world, loaded, records, snapshot)
-            return Batch(outcomes, True)
-        raise StoreError(f"world {world}: gave up after {RETRIES} conflicting writers")
+            self._remember(world, loaded, plan)
+            return Batch(plan.outcomes, True)
 
-    @staticmethod
-    def _decide_all(state: State, commands: list[Any]) -> tuple[list[Outcome], list[Event]]:
-        outcomes: list[Outcome] = []
-        events: list[Event] = []
-        for command in commands:
-            outcome = command if isinstance(command, Refusal) else decide(state, command)
-            if isinstance(outcome, Accepted):
-                evolve_all(state, outcome.events)
-                events += outcome.events
-            outcomes.append(outcome)
-        return outcomes, events
+    def _plan(
+        self,
+        world: str,
+        loaded: Loaded,
+        commands: list[Command | Refusal],
+        faults: dict[int, Refusal],
+    ) -> _Plan:
+        """Decide each command on the world's state, after the one before; check the ledger's
+        invariants after each accepted one (INVARIANT-1) and seal its events."""
+        plan, state = _Plan(), loaded.state
+        prev = bytes.fromhex(loaded.head.hash)
+        for index, command in enumerate(commands):
+            if index in faults or isinstance(command, Refusal):
+                plan.outcomes.append(faults.get(index) or command)  # type: ignore[arg-type]
+                continue
+            try:
+                outcome = decide(state, command)
+                if isinstance(outcome, Accepted):
+                    evolve_all(state, outcome.events)
+                    broken = check_ledger(state)
+                    if broken:
+                        log.critical("world %s: %s: %s", world, command.do, broken)
+                        raise _Faulted(index, broken)
+                    records = seal(outcome.events, prev)
+                    prev = bytes.fromhex(records[-1].hash)
+                    plan.records += records
+            except Exception as error:
+                if isinstance(error, _Faulted):
+                    raise
+                log.exception("world %s: %s could not be decided or sealed", world, command.do)
+                message = f"{command.do} could not be decided or sealed ({type(error).__name__})"
+                raise _Faulted(index, refuse("FAULT-1", message)) from error
+            plan.outcomes.append(outcome)
+        if plan.records:
+            self._seal_snapshot(world, loaded, plan)
+        return plan
 
-    def _forget(self, world: str, uncommitted: list[Event]) -> None:
-        if uncommitted:
-            self._cache.pop(world, None)
+    def _seal_snapshot(self, world: str, loaded: Loaded, plan: _Plan) -> None:
+        """When a snapshot is due, add it and the `state_sealed` record that vouches for it
+        (CHAIN-2). A snapshot is only a cache: if it cannot be made, the batch goes without."""
+        if not self._snapshot_due(world, loaded, plan.records):
+            return
+        state, head = loaded.state, plan.records[-1]
+        try:
+            snapshot = encode_snapshot(world, state, head.hash)
+            sealed = StateSealed(
+                world=world, seq=state.seq + 1, at=state.clock, by=TABLE, digest=state_digest(state)
+            )
+            record = seal([sealed], bytes.fromhex(head.hash))
+        except Exception:
+            log.exception("world %s: no snapshot at seq %d", world, state.seq)
+            return
+        evolve(state, sealed)
+        plan.records += record
+        plan.snapshot = snapshot
 
-    def _snapshot_due(self, world: str, loaded: Loaded, records: list[Record]) -> Snapshot | None:
-        """A snapshot of the state these records lead to, when one is due: every
-        `snapshot_every` events, but a big state only once the events since its last snapshot
-        weigh as much as it, so that snapshots never outweigh the log."""
+    def _drop(self, world: str) -> None:
+        """Forget what this process holds of a world: the store's is loaded next time."""
+        self._cache.pop(world, None)
+
+    def _snapshot_due(self, world: str, loaded: Loaded, records: list[Record]) -> bool:
+        """Every `snapshot_every` events, but a big state only once the events since its last
+        snapshot weigh as much as it, so that snapshots never outweigh the log."""
         head = records[-1]
         crossed = head.seq // self.snapshot_every > loaded.head.seq // self.snapshot_every
         logged = self._logged_since.get(world, 0) + _weight(records)
-        if not crossed or logged < self._snapshot_bytes.get(world, 0):
-            return None
-        return self._snapshot_of(world, loaded.state, head.seq, head.hash)
+        return crossed and logged >= self._snapshot_bytes.get(world, 0)
 
-    def _snapshot_of(self, world: str, state: State, seq: int, digest: str) -> Snapshot:
-        body = msgspec.json.encode(SnapshotBody(SNAPSHOT_FORMAT, digest, state))
-        return Snapshot(world, seq, state.clock, body)
-
-    def _remember(
-        self, world: str, loaded: Loaded, records: list[Record], snapshot: Snapshot | None
-    ) -> None:
+    def _remember(self, world: str, loaded: Loaded, plan: _Plan) -> None:
         """The records are committed: the world's head moves, and what was logged since its
         last snapshot is counted (only now, so that a batch that lost a race is not)."""
-        loaded.head = records[-1]
-        if snapshot is not None:
-            self._snapshot_bytes[world], self._logged_since[world] = len(snapshot.body), 0
+        loaded.head = plan.records[-1]
+        if plan.snapshot is not None:
+            self._snapshot_bytes[world], self._logged_since[world] = len(plan.snapshot.body), 0
         else:
-            self._logged_since[world] = self._logged_since.get(world, 0) + _weight(records)
-
-    def snapshot(self, world: str) -> None:
-        """Cache the current state of a world (a snapshot is never the truth)."""
-        with self._lock(world):
-            loaded = self._load(world)
-            if isinstance(loaded, Refusal):
-                return
-            snapshot = self._snapshot_of(world, loaded.state, loaded.head.seq, loaded.head.hash)
-            self._remember(world, loaded, [loaded.head], snapshot)
-        self.store.save_snapshot(snapshot)
+            self._logged_since[world] = self._logged_since.get(world, 0) + _weight(plan.records)
 
     # -- reading ------------------------------------------------------------------------------
 
     def events_of(self, world: str, outcome: Accepted | Replayed) -> list[Event]:
         if isinstance(outcome, Accepted):
             return outcome.events
-        records = self.store.read(world, outcome.first_seq - 1, until_seq=outcome.last_seq)
-        return [decode_event(record.body) for record in records]
+        return list(
+            self.log(world, outcome.first_seq - 1, outcome.last_seq - outcome.first_seq + 1)
+        )
 
     def log(self, world: str, after: int = 0, limit: int | None = None) -> Iterator[Event]:
+        """The stored events after a seq, each checked in the chain from the one before."""
         until = after + limit if limit is not None else None
-        for record in self.store.read(world, after, until_seq=until):
-            yield decode_event(record.body)
+        records = self.store.read(world, max(after - 1, 0), until_seq=until)
+        return read_events(records, world, after, anchored=after > 0)
 
     def verify(self, world: str, progress: Progress | None = None) -> Verdict | Refusal:
-        """CHAIN-1 over the stored log: the first event whose bytes or order changed."""
+        """CHAIN-1, CHAIN-2 and INVARIANT-1 over the stored log and its snapshots: the first
+        record whose bytes, order or consequences are wrong."""
         recorded = self.store.recorded_head(world)
         if recorded is None:
             return refuse("ID-3", f"no world {world!r} in this store")
-        verdict = verify(counted(self.store.read(world), progress))
-        return verdict if not verdict.ok else against_recorded_head(verdict, *recorded)
+        return audit(world, self.store.read(world), self.store.snapshots(world), recorded, progress)
 
     def export(self, world: str) -> Iterator[bytes]:
-        """The log as JSON lines: each event's canonical JSON, the bytes its hash seals."""
-        for record in self.store.read(world):
+        """The log as JSON lines: each event's canonical JSON, the bytes its hash seals, each
+        checked in the chain as it is read."""
+        for _, record in read_checked(self.store.read(world), world):
             yield record.body
 
     # -- new worlds from old logs -------------------------------------------------------------
@@ -353,7 +439,7 @@ class WorldService:
         refusal = check_within(current.start, current.clock, instant)
         if refusal:
             return refusal
-        events = [decode_event(record.body) for record in self.store.read(world, until_at=instant)]
+        events = list(read_events(self.store.read(world, until_at=instant), world))
         return self.adopt(new, events)
 
     def adopt(
@@ -366,7 +452,7 @@ class WorldService:
         renamed = [structs.replace(event, world=world) for event in events]
         try:
             state = replay_counted(renamed, progress)
-        except CorruptLog as error:
+        except Corrupt as error:
             return refuse("CHAIN-1", f"the log cannot be replayed: {error}")
         return self._create_from(world, state.start, renamed)
 
@@ -380,7 +466,7 @@ class WorldService:
                 continue
             try:
                 events.append(decode_event(line))
-            except (msgspec.DecodeError, msgspec.ValidationError) as error:
+            except DECODING_ERRORS as error:
                 return refuse("CMD-1", f"line {number}: not an event ({error})")
         if not events:
             return refuse("CMD-1", "no event to import")

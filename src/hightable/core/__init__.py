@@ -15,6 +15,7 @@ from hightable.core import (  # noqa: F401  (each chapter registers itself on im
     markers,
     members,
     parlay,
+    seals,
     terms,
     world,
 )

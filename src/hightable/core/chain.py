@@ -54,14 +54,15 @@ def verify(records: Iterable[Record]) -> Verdict:
     """Recompute the chain and name the first event whose bytes or order changed."""
     prev, count = GENESIS, 0
     for expected_seq, record in enumerate(records, start=1):
-        problem = _check(record, expected_seq, prev)
+        problem = chain_problem(record, expected_seq, prev)
         if problem:
             return Verdict(False, count, prev.hex(), problem[0], problem[1])
         prev, count = bytes.fromhex(record.hash), count + 1
     return Verdict(True, count, prev.hex())
 
 
-def _check(record: Record, expected_seq: int, prev: bytes) -> tuple[int, str] | None:
+def chain_problem(record: Record, expected_seq: int, prev: bytes) -> tuple[int, str] | None:
+    """Why a record does not continue the chain after `prev` at `expected_seq`, if it does not."""
     if record.seq != expected_seq:
         kind = "a gap" if record.seq > expected_seq else "out of order"
         return expected_seq, f"expected seq {expected_seq}, found seq {record.seq}: {kind}"
@@ -78,3 +79,14 @@ def _check(record: Record, expected_seq: int, prev: bytes) -> tuple[int, str] | 
     if link(prev, record.body).hex() != record.hash:
         return record.seq, f"seq {record.seq}: its bytes do not match its hash"
     return None
+
+
+def head_problem(last_seq: int, last_hash: str, seq: int, digest: str) -> tuple[int, str] | None:
+    """Where a log's last record and its recorded head part, if they do."""
+    if (last_seq, last_hash) == (seq, digest):
+        return None
+    if last_seq < seq:
+        return last_seq + 1, f"the log ends at seq {last_seq}: missing"
+    if last_seq > seq:
+        return seq + 1, f"the recorded head is seq {seq}: not appended by hightable"
+    return seq, "the chain ends in another hash than the recorded head"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from msgspec.structs import replace
+
 from hightable.core.authority import any_member, holds_office
 from hightable.core.coins import check_covered, check_positive
 from hightable.core.commands import Amount, Command, Id, command
@@ -18,7 +20,7 @@ from hightable.core.state import (
     index_add,
     index_remove,
     move_balance,
-    update,
+    put_contract,
 )
 
 KINDS["contract"] = lambda state: state.contracts
@@ -188,7 +190,7 @@ def apply_contract_posted(state: State, event: ContractPosted) -> None:
         funded_by=event.funded_by,
         contractor=event.contractor,
     )
-    state.contracts[event.contract] = contract
+    put_contract(state, event.contract, contract)
     index_add(state.contracts_on, event.target, event.contract)
     move_balance(state, event.funded_by, -event.bounty)
     state.escrow += event.bounty
@@ -197,7 +199,7 @@ def apply_contract_posted(state: State, event: ContractPosted) -> None:
 @applies(BountyRaised)
 def apply_bounty_raised(state: State, event: BountyRaised) -> None:
     contract = state.contracts[event.contract]
-    update(state.contracts, event.contract, bounty=contract.bounty + event.amount)
+    put_contract(state, event.contract, replace(contract, bounty=contract.bounty + event.amount))
     move_balance(state, contract.funded_by, -event.amount)
     state.escrow += event.amount
 
@@ -205,7 +207,7 @@ def apply_bounty_raised(state: State, event: BountyRaised) -> None:
 @applies(ContractClaimed)
 def apply_contract_claimed(state: State, event: ContractClaimed) -> None:
     contract = state.contracts[event.contract]
-    update(state.contracts, event.contract, state="claimed", claimed_by=event.by)
+    put_contract(state, event.contract, replace(contract, state="claimed", claimed_by=event.by))
     _close(state, event.contract, contract, event.bounty)
     move_balance(state, event.by, event.bounty)
 
@@ -213,7 +215,7 @@ def apply_contract_claimed(state: State, event: ContractClaimed) -> None:
 @applies(ContractCancelled)
 def apply_contract_cancelled(state: State, event: ContractCancelled) -> None:
     contract = state.contracts[event.contract]
-    update(state.contracts, event.contract, state="cancelled")
+    put_contract(state, event.contract, replace(contract, state="cancelled"))
     _close(state, event.contract, contract, event.bounty)
     move_balance(state, contract.funded_by, event.bounty)
 

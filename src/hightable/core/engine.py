@@ -16,9 +16,10 @@ from hightable.core.commands import COMMANDS, Command, CommandSpec, digest, pars
 from hightable.core.events import Event, Resurfaced
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import TABLE, CidRecord, State
+from hightable.errors import Corrupt
 
 
-class CorruptLog(Exception):
+class CorruptLog(Corrupt):
     """A log that cannot be the log of a world: a gap in seq, or an unknown event."""
 
 

@@ -19,6 +19,7 @@ from hightable.core.engine import (
     handle,
 )
 from hightable.core.events import Event
+from hightable.core.invariants import check_ledger
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import State
 from hightable.core.view import view
@@ -45,17 +46,25 @@ class Ledger:
         return bytes.fromhex(self.records[-1].hash) if self.records else GENESIS
 
     def execute(self, raw: object) -> Outcome:
-        """Judge a command and, if it is accepted, append its events."""
+        """Judge a command and, if it is accepted and the books still balance after it
+        (INVARIANT-1), append its events."""
         outcome = handle(self.state, raw)
         if isinstance(outcome, Accepted):
-            self.append(outcome.events)
+            return self.append(outcome.events) or outcome
         return outcome
 
-    def append(self, events: Iterable[Event]) -> None:
-        new = list(events)
-        evolve_all(self.state, new)
+    def append(self, events: Iterable[Event]) -> Refusal | None:
+        """Apply events to a working copy, and keep it only if the books balance and the
+        events seal; otherwise nothing changes."""
+        new, work = list(events), self.state.fork()
+        evolve_all(work, new)
+        broken = check_ledger(work)
+        if broken:
+            return broken
         self.records += seal(new, self.head)
+        self.state = work
         self.events += new
+        return None
 
     def events_of(self, outcome: Accepted | Replayed) -> list[Event]:
         if isinstance(outcome, Accepted):

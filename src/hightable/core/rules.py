@@ -85,6 +85,10 @@ RULES: dict[str, str] = {
     "LIMIT-1": "Requests are bounded in size, batch length and page size",
     # 17. The log
     "CHAIN-1": "Each event is chained to the one before by its hash",
+    "CHAIN-2": "A snapshot is used only when the chain vouches for its state",
+    # The ledger's invariants, checked before every append and on every replay
+    "INVARIANT-1": "The books balance after every command",
+    "FAULT-1": "A command hightable failed to judge or seal is not stored",
 }
 
 

@@ -140,6 +140,11 @@ class State(msgspec.Struct, kw_only=True):
     seq: int = 0
     supply: int = 0
     escrow: int = 0
+    # Kept beside what they check, by the appliers that change balances and contracts, so that
+    # the ledger's invariants (INVARIANT-1, `core/invariants.py`) cost a few comparisons:
+    balance_total: int = 0  # the sum of every balance
+    bounty_total: int = 0  # the sum of the bounties of contracts in state open
+    overdrawn_count: int = 0  # balances below zero
     # The coin ledger, apart from the entities it counts for, so that a payment is two
     # additions and not two copies of frozen structs:
     balances: dict[str, int] = {}  # account (member, hotel or the table) -> coins held
@@ -223,7 +228,22 @@ def balance_of(state: State, account: str) -> int:
 def move_balance(state: State, account: str, delta: int) -> None:
     """Add delta (may be negative) to an account's balance; COIN-2 is decide's to check."""
     balances = state.balances
-    balances[account] = balances.get(account, 0) + delta
+    before = balances.get(account, 0)
+    after = balances[account] = before + delta
+    state.balance_total += delta
+    if (after < 0) != (before < 0):
+        state.overdrawn_count += 1 if after < 0 else -1
+
+
+def put_contract(state: State, contract_id: str, contract: Contract) -> None:
+    """Keep a contract, and the total of open bounties with it (INVARIANT-1)."""
+    old = state.contracts.get(contract_id)
+    state.bounty_total += _open_bounty(contract) - _open_bounty(old)
+    state.contracts[contract_id] = contract
+
+
+def _open_bounty(contract: Contract | None) -> int:
+    return contract.bounty if contract is not None and contract.state == "open" else 0
 
 
 def bounty_on(state: State, member_id: str) -> int:

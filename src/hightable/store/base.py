@@ -11,8 +11,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from hightable.core.chain import Record
-from hightable.errors import Conflict
+from hightable.core.chain import GENESIS, Record, head_problem, link
+from hightable.errors import Conflict, Corrupt, StoreError
 
 PAGE = 5_000  # records fetched per round trip when reading a long log
 
@@ -48,8 +48,9 @@ class EventStore(ABC):
     def append(
         self, world: str, records: Sequence[Record], snapshot: Snapshot | None = None
     ) -> None:
-        """Append records whose first seq must be the head's seq + 1, else `Conflict`; and,
-        in the same transaction, a snapshot of the state they lead to, when given."""
+        """Append records that continue the log's recorded head (`check_append`); and, in the
+        same transaction, a snapshot of the state they lead to, when given. `NoSuchWorld` for
+        a world the store does not hold."""
 
     @abstractmethod
     def head(self, world: str) -> Record | None:
@@ -76,6 +77,10 @@ class EventStore(ABC):
     @abstractmethod
     def latest_snapshot(self, world: str, at_or_before: str | None = None) -> Snapshot | None:
         """The newest snapshot of a world, optionally no later than an instant."""
+
+    @abstractmethod
+    def snapshots(self, world: str) -> Iterator[Snapshot]:
+        """Every snapshot of a world, in seq order (for `verify`)."""
 
     @abstractmethod
     def drop_snapshots(self, world: str | None = None) -> None:
@@ -107,12 +112,42 @@ class EventStore(ABC):
         self.close()
 
 
-def check_next(world: str, records: Sequence[Record], head_seq: int) -> None:
-    """Raise `Conflict` unless the records continue the log right after its head, without gaps."""
+def check_tail(world: str, recorded: tuple[int, str], tail: Sequence[Record]) -> None:
+    """Tamper evidence that survives writes: before anything is appended, the log's last record
+    must be its recorded head and must link to the record before it (CHAIN-1). A missing or
+    changed tail is corruption, never written over."""
+    seq, digest = recorded
+    last = tail[0] if tail else None
+    problem = head_problem(last.seq, last.hash, seq, digest) if last else (1, "no event at all")
+    if problem or last is None:
+        bad, text = problem or (1, "")
+        raise Corrupt(f"world {world}: seq {bad}: {text}, before this append; run verify", bad)
+    before = tail[1] if len(tail) > 1 else None
+    if (before.seq if before else 0) != last.seq - 1:
+        raise Corrupt(f"world {world}: seq {last.seq}: the record before it is missing", seq)
+    try:
+        linked = link(
+            bytes.fromhex(before.hash) if before else GENESIS, last.body
+        ) == bytes.fromhex(last.hash)
+    except ValueError:
+        linked = False
+    if not linked:
+        raise Corrupt(f"world {world}: seq {seq}: its bytes do not match its hash; run verify", seq)
+
+
+def check_next(world: str, records: Sequence[Record], head: tuple[int, str]) -> None:
+    """Raise `Conflict` unless the records continue the log right after its head: the next seq,
+    chained to the head's hash (a writer that holds another head must catch up)."""
     if not records:
         return
+    head_seq, head_hash = head
     if records[0].seq != head_seq + 1:
         raise Conflict(world, records[0].seq, head_seq)
+    prev = bytes.fromhex(head_hash) if head_seq else GENESIS
+    if link(prev, records[0].body).hex() != records[0].hash:
+        raise Conflict(world, records[0].seq, head_seq)
     for before, after in zip(records, records[1:], strict=False):
-        if after.seq != before.seq + 1:
-            raise ValueError(f"records to append skip from seq {before.seq} to {after.seq}")
+        if after.seq != before.seq + 1 or link(bytes.fromhex(before.hash), after.body).hex() != (
+            after.hash
+        ):
+            raise StoreError(f"world {world}: records to append are not chained at seq {after.seq}")

@@ -6,8 +6,8 @@ import threading
 from collections.abc import Iterator, Sequence
 
 from hightable.core.chain import Record
-from hightable.errors import WorldExists
-from hightable.store.base import EventStore, Snapshot, WorldSummary, check_next
+from hightable.errors import NoSuchWorld, WorldExists
+from hightable.store.base import EventStore, Snapshot, WorldSummary, check_next, check_tail
 
 
 class MemoryStore(EventStore):
@@ -24,15 +24,19 @@ class MemoryStore(EventStore):
         with self._lock:
             if world in self._logs:
                 raise WorldExists(f"a world {world!r} exists already")
-            check_next(world, records, 0)
+            check_next(world, records, (0, ""))
             self._starts[world], self._logs[world] = start, list(records)
 
     def append(
         self, world: str, records: Sequence[Record], snapshot: Snapshot | None = None
     ) -> None:
         with self._lock:
-            log = self._logs[world]
-            check_next(world, records, len(log))
+            log = self._logs.get(world)
+            if log is None:
+                raise NoSuchWorld(f"no world {world!r} in {self.url}")
+            head = (log[-1].seq, log[-1].hash) if log else (0, "")
+            check_tail(world, head, log[-2:][::-1])
+            check_next(world, records, head)
             log.extend(records)
             if snapshot is not None:
                 self._keep_snapshot(snapshot)
@@ -73,6 +77,10 @@ class MemoryStore(EventStore):
             if at_or_before is None or snapshot.at <= at_or_before
         ]
         return max(candidates, key=lambda snapshot: snapshot.seq, default=None)
+
+    def snapshots(self, world: str) -> Iterator[Snapshot]:
+        kept = self._snapshots.get(world, {})
+        yield from (kept[seq] for seq in sorted(kept))
 
     def drop_snapshots(self, world: str | None = None) -> None:
         with self._lock:

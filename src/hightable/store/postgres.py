@@ -19,6 +19,8 @@ class PostgresStore(SqlStore):
         "INSERT INTO snapshots (world, seq, at, body) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (world, seq) DO UPDATE SET at = EXCLUDED.at, body = EXCLUDED.body"
     )
+    # Appends to one world queue on its row: the head and the tail are then read as one.
+    lock_row = " FOR UPDATE"
     driver_errors = (psycopg.Error,)
     unique_violation = (psycopg.errors.UniqueViolation,)
 

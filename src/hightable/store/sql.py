@@ -8,8 +8,15 @@ from contextlib import contextmanager
 from typing import Any
 
 from hightable.core.chain import Record
-from hightable.errors import Conflict, StoreError, WorldExists
-from hightable.store.base import PAGE, EventStore, Snapshot, WorldSummary, check_next
+from hightable.errors import Conflict, NoSuchWorld, StoreError, WorldExists
+from hightable.store.base import (
+    PAGE,
+    EventStore,
+    Snapshot,
+    WorldSummary,
+    check_next,
+    check_tail,
+)
 from hightable.store.migrations import LATEST, MIGRATIONS, SCHEMA_TABLE
 
 COLUMNS = "seq, at, type, body, hash"
@@ -25,6 +32,7 @@ class SqlStore(EventStore):
     blob = "BLOB"
     integer = "INTEGER"
     upsert_snapshot = ""
+    lock_row = ""  # what makes a read of the world's head hold it until commit
     driver_errors: tuple[type[BaseException], ...] = ()
     unique_violation: tuple[type[BaseException], ...] = ()
 
@@ -128,7 +136,7 @@ class SqlStore(EventStore):
             cursor.execute(
                 self._sql("INSERT INTO worlds (world, start) VALUES (?, ?)"), (world, start)
             )
-            check_next(world, records, 0)
+            check_next(world, records, (0, ""))
             self._insert(cursor, world, records)
 
         try:
@@ -142,8 +150,15 @@ class SqlStore(EventStore):
         self, world: str, records: Sequence[Record], snapshot: Snapshot | None = None
     ) -> None:
         def work(cursor: Any) -> None:
-            cursor.execute(self._sql("SELECT max(seq) FROM events WHERE world = ?"), (world,))
-            check_next(world, records, cursor.fetchone()[0] or 0)
+            head = self._head_in(cursor, world, self.lock_row)
+            cursor.execute(
+                self._sql(
+                    f"SELECT {COLUMNS} FROM events WHERE world = ? ORDER BY seq DESC LIMIT 2"
+                ),
+                (world,),
+            )
+            check_tail(world, head, [_record(row) for row in cursor.fetchall()])
+            check_next(world, records, head)
             self._insert(cursor, world, records)
             if snapshot is not None:  # one commit, one flush to disk, for both
                 self._upsert_snapshot(cursor, snapshot)
@@ -165,13 +180,21 @@ class SqlStore(EventStore):
             (records[-1].seq, records[-1].hash, world),
         )
 
+    def _head_in(self, cursor: Any, world: str, lock: str = "") -> tuple[int, str]:
+        cursor.execute(
+            self._sql(f"SELECT head_seq, head_hash FROM worlds WHERE world = ?{lock}"), (world,)
+        )
+        row = cursor.fetchone()
+        if row is None:
+            raise NoSuchWorld(f"no world {world!r} in {self.url}")
+        return int(row[0]), str(row[1])
+
     def recorded_head(self, world: str) -> tuple[int, str] | None:
         def work(cursor: Any) -> tuple[int, str] | None:
-            cursor.execute(
-                self._sql("SELECT head_seq, head_hash FROM worlds WHERE world = ?"), (world,)
-            )
-            row = cursor.fetchone()
-            return (int(row[0]), str(row[1])) if row else None
+            try:
+                return self._head_in(cursor, world)
+            except NoSuchWorld:
+                return None
 
         result: tuple[int, str] | None = self._run(work)
         return result
@@ -271,6 +294,26 @@ class SqlStore(EventStore):
 
         result: Snapshot | None = self._run(work)
         return result
+
+    def snapshots(self, world: str) -> Iterator[Snapshot]:
+        after = -1
+        while True:
+
+            def one(cursor: Any, after: int = after) -> Any:
+                cursor.execute(
+                    self._sql(
+                        "SELECT seq, at, body FROM snapshots WHERE world = ? AND seq > ?"
+                        " ORDER BY seq LIMIT 1"
+                    ),
+                    (world, after),
+                )
+                return cursor.fetchone()
+
+            row = self._run(one)
+            if row is None:
+                return
+            after = int(row[0])
+            yield Snapshot(world, after, row[1], bytes(row[2]))
 
     def drop_snapshots(self, world: str | None = None) -> None:
         if world is None:

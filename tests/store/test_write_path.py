@@ -1,0 +1,212 @@
+"""The write path: what the process holds is always what the store holds, whatever fails.
+
+Faults of every type are injected where a command goes from decided to acknowledged (deciding,
+sealing, appending, after the commit), and after each step the service's world must equal a
+fresh load from the store, and every acknowledged command must be in the store.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import msgspec
+import pytest
+
+import hightable.service as service_module
+from hightable.core import Accepted, Refusal, Replayed, State
+from hightable.core.chain import Record
+from hightable.core.contracts import ContractCancelled
+from hightable.core.engine import APPLIERS
+from hightable.errors import StoreError
+from hightable.service import WorldService
+from hightable.store import EventStore, Snapshot, open_store
+
+START = "2019-05-17T17:00:00Z"
+FAULTS: list[Callable[[], BaseException]] = [
+    lambda: ValueError("injected"),
+    lambda: KeyError("injected"),
+    lambda: RuntimeError("injected"),
+    lambda: OSError("injected"),
+    lambda: MemoryError(),
+    lambda: OverflowError("injected"),
+    lambda: UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed"),
+    lambda: StoreError("injected"),
+    lambda: KeyboardInterrupt(),
+]
+
+
+class FaultyStore:
+    """A store whose appends fail now and then, before the commit or after it."""
+
+    def __init__(self, inner: EventStore, rng: random.Random, rate: float) -> None:
+        self.inner, self.rng, self.rate = inner, rng, rate
+        self.injected = 0
+
+    def append(
+        self, world: str, records: Sequence[Record], snapshot: Snapshot | None = None
+    ) -> None:
+        fault = self._maybe()
+        if fault and self.rng.random() < 0.5:
+            raise fault  # before: nothing stored
+        self.inner.append(world, records, snapshot)
+        if fault:
+            raise fault  # after: stored, but the writer is told it failed
+
+    def _maybe(self) -> BaseException | None:
+        if self.rng.random() >= self.rate:
+            return None
+        self.injected += 1
+        return self.rng.choice(FAULTS)()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def frozen(state: State | Refusal) -> bytes:
+    assert isinstance(state, State)
+    return msgspec.json.encode(state)
+
+
+def setup_world(service: WorldService) -> None:
+    assert not isinstance(service.create("w", START), Refusal)
+    for member in ("john", "winston", "sofia", "charon"):
+        outcome = service.execute(
+            "w", {"by": "table", "do": "register", "member": member, "name": member, "at": START}
+        )
+        assert isinstance(outcome, Accepted)
+    service.execute("w", {"by": "table", "do": "mint", "to": "john", "amount": 1000, "at": START})
+
+
+def random_command(rng: random.Random, index: int) -> dict[str, Any]:
+    members = ("john", "winston", "sofia", "charon")
+    kind = rng.randrange(4)
+    if kind == 0:
+        body = {"do": "transfer", "to": rng.choice(members), "amount": rng.randint(1, 30)}
+    elif kind == 1:
+        body = {"do": "post_contract", "contract": f"c{index}", "target": rng.choice(members)}
+        body["bounty"] = rng.randint(1, 50)
+    elif kind == 2:
+        body = {"do": "cancel_contract", "contract": f"c{rng.randrange(max(index, 1))}"}
+    else:
+        body = {"do": "aid", "member": rng.choice(members), "help": "a pistol"}
+    return {"by": rng.choice(members), "at": START, "cid": f"cid-{index}", **body}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_faults_anywhere_leave_the_process_holding_what_the_store_holds(
+    seed: int, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Random faults of any type at decide, seal, append and after the commit: after every
+    step the service's world is a fresh load's, and every acknowledged cid is stored."""
+    rng = random.Random(seed)
+    inner = open_store(f"sqlite:///{tmp_path / 'w.db'}" if seed % 2 else "memory://")
+    faulty = FaultyStore(inner, rng, rate=0.0)
+    service = WorldService(faulty, snapshot_every=7)  # type: ignore[arg-type]
+    setup_world(service)
+    faulty.rate = 0.25
+    inject_into(monkeypatch, "seal", rng, faulty)
+    inject_into(monkeypatch, "decide", rng, faulty)
+    acknowledged: set[str] = set()
+    for index in range(120):
+        raw = random_command(rng, index)
+        try:
+            outcome = service.execute("w", raw)
+        except BaseException:  # noqa: B036  (any fault at all, KeyboardInterrupt included)
+            outcome = None
+        if isinstance(outcome, Accepted | Replayed):
+            acknowledged.add(raw["cid"])
+        held = service.state("w")
+        fresh = WorldService(inner).state("w")
+        assert frozen(fresh) == frozen(held)
+        assert isinstance(fresh, State) and acknowledged <= set(fresh.cids)
+    assert faulty.injected > 10
+    assert WorldService(inner).verify("w").ok  # type: ignore[union-attr]
+
+
+def inject_into(
+    monkeypatch: pytest.MonkeyPatch, name: str, rng: random.Random, faulty: FaultyStore
+) -> None:
+    """Make the service's `name` (the core's decide or seal) raise a random fault now and then."""
+    real = getattr(service_module, name)
+
+    def sometimes_failing(*args: Any, **kwargs: Any) -> Any:
+        fault = faulty._maybe() if rng.random() < 0.3 else None
+        if fault:
+            raise fault
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service_module, name, sometimes_failing)
+
+
+def test_a_command_that_cannot_be_sealed_is_refused_alone_and_stored_nowhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """FAULT-1: sealing one command of a group raises; that command is refused, the others of
+    the batch are stored, and a retry of its cid is judged again, not answered "replayed"."""
+    store = open_store("memory://")
+    service = WorldService(store)
+    setup_world(service)
+    real = service_module.seal
+
+    def seal(events: Any, prev: bytes) -> list[Record]:
+        if any(getattr(event, "help", None) == "poison" for event in events):
+            raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
+        return real(events, prev)
+
+    monkeypatch.setattr(service_module, "seal", seal)
+    aid = {"by": "john", "do": "aid", "member": "sofia", "at": START}
+    batch = service.execute_batch(
+        "w",
+        [aid | {"help": "a coin"}, aid | {"help": "poison", "cid": "p"}, aid | {"help": "a car"}],
+    )
+    rules = [o.rule if isinstance(o, Refusal) else "ok" for o in batch.outcomes]
+    assert ["ok", "FAULT-1", "ok"] == rules
+    assert frozen(WorldService(store).state("w")) == frozen(service.state("w"))
+    monkeypatch.setattr(service_module, "seal", real)
+    retry = service.execute("w", aid | {"help": "poison", "cid": "p"})
+    assert isinstance(retry, Accepted)  # judged afresh: the first attempt was never stored
+
+
+def test_invariant_1_a_planted_double_refund_is_refused_before_it_is_stored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """INVARIANT-1: with a bug planted in the applier of contract_cancelled (the escrow refunded
+    twice), the cancellation is refused, nothing is appended, and the books still balance."""
+    store = open_store("memory://")
+    service = WorldService(store)
+    setup_world(service)
+    post = {"by": "john", "do": "post_contract", "contract": "c", "target": "sofia", "at": START}
+    assert isinstance(service.execute("w", post | {"bounty": 100}), Accepted)
+    real = APPLIERS[ContractCancelled]
+
+    def refund_twice(state: State, event: Any) -> None:
+        real(state, event)
+        state.balances[event.by] += event.bounty
+        state.balance_total += event.bounty
+        state.escrow -= event.bounty
+
+    monkeypatch.setitem(APPLIERS, ContractCancelled, refund_twice)
+    head = store.head("w")
+    outcome = service.execute(
+        "w", {"by": "john", "do": "cancel_contract", "contract": "c", "at": START}
+    )
+    assert isinstance(outcome, Refusal) and "INVARIANT-1" == outcome.rule
+    assert head == store.head("w")
+    state = service.state("w")
+    assert isinstance(state, State) and 100 == state.escrow and 900 == state.balances["john"]
+
+
+def test_a_world_the_store_does_not_hold_gets_no_orphan_rows(durable_url: str) -> None:
+    """Appending to a world that does not exist writes nothing and says so."""
+    from hightable.core.chain import GENESIS, seal
+    from hightable.core.world import create_world
+    from hightable.errors import NoSuchWorld
+
+    with open_store(durable_url) as store:
+        created = create_world("ghost", START)
+        assert not isinstance(created, Refusal)
+        with pytest.raises(NoSuchWorld):
+            store.append("ghost", seal([created[1]], GENESIS))
+        assert [] == list(store.read("ghost"))
