@@ -61,7 +61,7 @@ def test_records_before_a_broken_hash_are_applied_before_it_is_named(
     tampered[seq - 1] = msgspec.structs.replace(tampered[seq - 1], hash="00" * 32)
     state, prev = apply_checked("long", records[:1_000])
     assert state is not None
-    with pytest.raises(Corrupt, match=f"seq {seq} "):
+    with pytest.raises(Corrupt, match=f"seq {seq}:"):
         apply_checked("long", tampered[1_000:], state, prev)
     assert state.seq == seq - 1  # the sound records before it were applied, in order
 
