@@ -290,12 +290,12 @@ def decide_resolve_duel(state: State, cmd: ResolveDuel, draft: Draft) -> list[Ev
     events += [
         draft.event(MemberFell, member=m, duel=cmd.duel, cause=cause) for m, cause in dead.items()
     ]
-    for member_id in dead:
-        events += void_markers_of(state, member_id, draft)
+    for member_id in dead:  # a marker between two of the dead is voided once
+        events += void_markers_of(draft.now(), member_id, draft)
     winning_principal = principal(duel, winner) if winner else None
     if winning_principal and winning_principal not in dead:
         grants = duel.terms.get(f"{winner}_wins", ())
-        events += grant_events(state, winning_principal, grants, draft, duel=cmd.duel)
+        events += grant_events(draft, winning_principal, grants, duel=cmd.duel)
     return events
 
 

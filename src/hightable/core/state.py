@@ -11,6 +11,8 @@ from typing import Any
 import msgspec
 from msgspec import structs
 
+from hightable.core.overlay import Overlay
+
 TABLE = "table"  # the built-in actor of the High Table, and the name of its treasury
 
 
@@ -169,9 +171,20 @@ class State(msgspec.Struct, kw_only=True):
         }
         return structs.replace(self, **tables)
 
+    def working(self) -> State:
+        """A working copy whose tables read through to these and keep their own changes: it
+        costs what is changed in it, not the world's size. This state is never changed by it."""
+        return structs.replace(self, **{name: Overlay(getattr(self, name)) for name in TABLES})
+
     @property
     def treasury(self) -> int:
         return self.balances.get(TABLE, 0)
+
+
+# The fields of a State that are tables (dicts), which `working` lays an overlay on.
+TABLES = tuple(
+    field.name for field in structs.fields(State) if getattr(field.type, "__origin__", None) is dict
+)
 
 
 def initial_state(world: str, start: str) -> State:
