@@ -141,15 +141,19 @@ def _grant_events(
         ]
     if kind == "restore_manager" and state.hotels[grant[1]].manager != grant[2]:
         if not state.members[grant[2]].deceased:
-            return [draft.event(ManagerAppointed, hotel=grant[1], member=grant[2])]
+            return [draft.event(ManagerAppointed, hotel=grant[1], member=grant[2], terms=terms)]
     if kind == "consecrate" and not state.hotels[grant[1]].consecrated:
-        return [draft.event(HotelConsecrated, hotel=grant[1])]
+        return [draft.event(HotelConsecrated, hotel=grant[1], terms=terms)]
     return []
 
 
 @applies(ExcommunicadoLifted)
 def apply_excommunicado_lifted(state: State, event: ExcommunicadoLifted) -> None:
-    update(state.members, event.member, excommunicado=False, excommunicado_from=None)
+    update(
+        state.members,
+        event.member,
+        excommunicado=False,
+        excommunicado_from=None,
+        lifted_by_terms=event.terms,
+    )
     clear_deadline(state, f"excommunicado:{event.member}")
-    if event.terms is not None:
-        update(state.terms, event.terms, lifted=True)

@@ -37,6 +37,9 @@ class Member(msgspec.Struct, frozen=True, gc=False):
     in_service: bool = False
     breaches: tuple[str, ...] = ()
     death: Death | None = None
+    # What terms granted that still holds, so that TERMS-3 revokes that and nothing more:
+    admitted_by_terms: str | None = None  # their family is theirs by these terms' grant
+    lifted_by_terms: str | None = None  # these terms' grant lifted their last excommunicado
 
     @property
     def status(self) -> str:
@@ -55,6 +58,9 @@ class Hotel(msgspec.Struct, frozen=True, gc=False):
     consecrated: bool = True
     open: bool = True
     breached_by: tuple[str, ...] = ()  # members who breached on these grounds (HOTEL-3)
+    # What terms granted that still holds, so that TERMS-3 revokes that and nothing more:
+    manager_by_terms: str | None = None  # the manager is these terms' grant
+    consecrated_by_terms: str | None = None  # the consecration is these terms' grant
 
 
 class Contract(msgspec.Struct, frozen=True, gc=False):
@@ -96,7 +102,6 @@ class Terms(msgspec.Struct, frozen=True, gc=False):
     state: str = "offered"  # offered | accepted | fulfilled | renounced | expired
     met: tuple[bool, ...] = ()
     granted: bool = False
-    lifted: bool = False  # whether their grant lifted an excommunicado (TERMS-3 restores it)
 
 
 class Duel(msgspec.Struct, frozen=True, gc=False):

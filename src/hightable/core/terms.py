@@ -239,23 +239,27 @@ def fulfilment(draft: Draft, terms_id: str, terms: Terms) -> list[Event]:
 
 
 def revocation(draft: Draft, terms_id: str, terms: Terms, make: Make) -> list[Event]:
-    """TERMS-3: undo what the terms granted, and record the recipient's breach.
+    """TERMS-3: undo what the terms' grants changed, where it still holds, and record the
+    recipient's breach.
 
-    Only what was granted is undone (with `grant_on: fulfil`, nothing was yet). Cancelled
-    contracts stay cancelled: their escrow went back to its funders.
+    The member and the hotel record which terms' grant made them so (`admitted_by_terms`, ...),
+    and any later change clears it: a grant that changed nothing (the hotel was consecrated
+    already), and a change someone made since (a new decree, a new manager), are not undone.
+    With `grant_on: fulfil` nothing was granted yet. Cancelled contracts stay cancelled: their
+    escrow went back to its funders.
     """
     events: list[Event] = []
-    for grant in grants_of(terms.grants) if terms.grant_on == "accept" else ():
+    for grant in grants_of(terms.grants):
         kind, state = grant[0], draft.now()  # as the revocations before it left it
-        if kind == "lift_excommunicado" and state.terms[terms_id].lifted:
+        member = state.members[terms.to]
+        if kind == "lift_excommunicado" and member.lifted_by_terms == terms_id:
             events.append(make(ExcommunicadoRestored, member=terms.to, terms=terms_id))
-        elif kind == "admit" and state.members[terms.to].family == grant[1]:
-            if state.families[grant[1]].head != terms.to:
-                events.append(make(MemberExiled, family=grant[1], member=terms.to, terms=terms_id))
-        elif kind == "restore_manager" and state.hotels[grant[1]].manager == grant[2]:
-            events.append(make(ManagerRelieved, hotel=grant[1], member=grant[2]))
-        elif kind == "consecrate" and state.hotels[grant[1]].consecrated:
-            events.append(make(HotelDeconsecrated, hotel=grant[1]))
+        elif kind == "admit" and member.admitted_by_terms == terms_id:
+            events.append(make(MemberExiled, family=grant[1], member=terms.to, terms=terms_id))
+        elif kind == "restore_manager" and state.hotels[grant[1]].manager_by_terms == terms_id:
+            events.append(make(ManagerRelieved, hotel=grant[1], member=grant[2], terms=terms_id))
+        elif kind == "consecrate" and state.hotels[grant[1]].consecrated_by_terms == terms_id:
+            events.append(make(HotelDeconsecrated, hotel=grant[1], terms=terms_id))
     events.append(make(BreachRecorded, member=terms.to, rule="TERMS-3"))
     return events
 
@@ -398,4 +402,10 @@ def apply_fealty_sworn(state: State, event: FealtySworn) -> None:
 
 @applies(ExcommunicadoRestored)
 def apply_excommunicado_restored(state: State, event: ExcommunicadoRestored) -> None:
-    update(state.members, event.member, excommunicado=True, excommunicado_from=event.at)
+    update(
+        state.members,
+        event.member,
+        excommunicado=True,
+        excommunicado_from=event.at,
+        lifted_by_terms=None,
+    )
