@@ -115,3 +115,36 @@ def test_duel_grants_are_judged_after_the_duels_deaths() -> None:
     assert 1 == types(resolved).count("marker_voided")
     assert 0 == types(resolved).count("manager_appointed")
     assert None is play.view()["hotels"]["continental"]["manager"]
+
+
+def test_time_2_two_terms_expiring_together_restore_an_excommunicado_once() -> None:
+    """TIME-2, TERMS-3: two terms that both lift, expiring in one command, restore it once."""
+    play = officers()
+    play.ok("elder", "excommunicate", member="john", grace=0, reason="killed Santino")
+    deadline = add_minutes(START, 500)
+    how = {"requires": [{"pay": 1}], "grant_on": "accept", "deadline": deadline}
+    offer_twice(play, ["lift_excommunicado"], **how)
+    tick = types(play.ok("table", "tick", minute=1_000))
+    assert 1 == tick.count("excommunicado_restored")
+    assert ["TERMS-3", "TERMS-3"] == play.view()["members"]["john"]["breaches"]
+
+
+def test_time_2_a_decree_taking_effect_and_terms_expiring_together() -> None:
+    """TIME-2, TERMS-3: a lift, then a new decree; the terms expire before it takes effect, in
+    the same command: the decree takes effect once, at its own hour, and nothing restores it."""
+    play = officers()
+    play.ok("elder", "excommunicate", member="john", grace=60, reason="first")
+    how = {"requires": [{"pay": 1}], "grant_on": "accept", "deadline": add_minutes(START, 100)}
+    play.ok("elder", "offer_terms", terms="t", to="john", grants=["lift_excommunicado"], **how)
+    play.ok("john", "accept_terms", terms="t")
+    decree = play.ok("elder", "excommunicate", member="john", grace=120, reason="second")
+    tick = play.ok("table", "tick", minute=1_000)
+    effective_at = decree.events[0].effective_at
+    assert [
+        ("terms_expired", add_minutes(START, 100)),
+        ("breach_recorded", add_minutes(START, 100)),
+        ("excommunicado_took_effect", effective_at),
+        ("clock_ticked", add_minutes(START, 1_000)),
+    ] == [(event.type, event.at) for event in tick.events]
+    john = play.view()["members"]["john"]
+    assert ("excommunicado", effective_at) == (john["status"], john["excommunicado_from"])
