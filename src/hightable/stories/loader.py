@@ -18,6 +18,7 @@ from hightable.core.texts import is_scalar_text
 MAX_STORY_BYTES = 4 * 1024 * 1024
 MAX_STEPS = 20_000
 MAX_STORY_VALUES = 1_000_000  # values once aliases are expanded: no "billion laughs"
+MAX_FLOW_NESTING = 64  # [ and { within each other
 STORY_KEYS = {"story", "start", "steps", "world"}
 
 
@@ -47,6 +48,17 @@ class Story:
     steps: list[Step]
 
 
+class _StoryLoader(yaml.SafeLoader):
+    """SafeLoader refusing deep flow nesting as it scans: PyYAML's scanner slows quadratically
+    with it (seconds at a few thousand levels), long before the composer's recursion fails."""
+
+    def fetch_flow_collection_start(self, token_class: Any) -> None:
+        if self.flow_level >= MAX_FLOW_NESTING:
+            problem = f"nested deeper than {MAX_FLOW_NESTING} [ or {{"
+            raise yaml.scanner.ScannerError(None, None, problem, self.get_mark())
+        super().fetch_flow_collection_start(token_class)
+
+
 def load_story(path: Path | str) -> Story:
     name = str(path)
     with Path(path).open("rb") as file:
@@ -64,7 +76,7 @@ def load_story(path: Path | str) -> Story:
 
 def _parse_yaml(name: str, text: str) -> tuple[Any, list[int]]:
     try:
-        loader = yaml.SafeLoader(text)  # refuses control characters at once (a ReaderError)
+        loader = _StoryLoader(text)  # refuses control characters at once (a ReaderError)
     except yaml.YAMLError as error:
         line = text[: getattr(error, "position", 0)].count("\n") + 1
         raise StoryError(name, line, f"not valid YAML: {error}") from None
