@@ -67,11 +67,10 @@ def _from_text(value: str) -> str:
 
 
 def _from_datetime(value: datetime) -> str:
-    written = value.isoformat()
     try:
-        offset = value.utcoffset()
+        written, offset = value.isoformat(), value.utcoffset()
     except (ValueError, TypeError) as error:
-        raise InstantError(f"{written} has no usable time zone ({error})") from None
+        raise InstantError(f"{shown(value)} has no usable time zone ({error})") from None
     moment = value.replace(tzinfo=None)  # a datetime without a zone is read as UTC
     if offset:
         moment = _shifted(moment, -offset, written)

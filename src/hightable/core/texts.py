@@ -24,7 +24,7 @@ def is_scalar_text(text: str) -> bool:
 
 
 def first_surrogate_path(value: Any, path: str = "") -> str | None:
-    """The path (`terms.challenger_wins[0].admit`) of the first text holding a lone surrogate.
+    """The path (`terms.challenger_wins[0].admit`) of a text holding a lone surrogate, if any.
 
     Walks mappings (keys too), sequences and structs without recursion, so that no depth of
     nesting can overflow the stack.
@@ -41,8 +41,9 @@ def first_surrogate_path(value: Any, path: str = "") -> str | None:
         elif isinstance(item, dict):
             for key, inner in reversed(list(item.items())):
                 if isinstance(key, str) and not is_scalar_text(key):
-                    return _join(where, escaped(key))
-                stack.append((_join(where, str(key)[:SHOWN_LENGTH]), inner))
+                    return _join(where, escaped(key[:SHOWN_LENGTH]))
+                name = key[:SHOWN_LENGTH] if isinstance(key, str) else shown(key)
+                stack.append((_join(where, name), inner))
         elif isinstance(item, list | tuple):
             stack += [(_join(where, f"[{index}]"), inner) for index, inner in enumerate(item)][::-1]
     return None
