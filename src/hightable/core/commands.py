@@ -18,15 +18,17 @@ from typing import Annotated, Any, ClassVar, Union
 import msgspec
 from msgspec import Meta, structs
 
-from hightable.core.instants import InstantError, is_canonical, parse_instant
+from hightable.core.instants import MAX_INSTANT_TEXT, InstantError, is_canonical, parse_instant
 from hightable.core.rules import Refusal, refuse
+from hightable.core.texts import SHOWN_LENGTH, escaped, first_surrogate_path, shown
 
-# Limits: a value past them is malformed (CMD-1), not a slow disaster.
+# Limits: a value past them is malformed (CMD-1), not a slow disaster. Every text, at any depth,
+# is also Unicode scalar values only (texts.py); a negative amount within the limit is COIN-1.
 MAX_AMOUNT = 10**15
 Id = Annotated[str, Meta(max_length=200)]
 Text = Annotated[str, Meta(max_length=2000)]
-Amount = Annotated[int, Meta(le=MAX_AMOUNT)]
-InstantText = Annotated[str, Meta(max_length=64)]
+Amount = Annotated[int, Meta(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
+InstantText = Annotated[str, Meta(max_length=MAX_INSTANT_TEXT)]
 
 # Judged with fullmatch: `$` would let a trailing newline through.
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
@@ -117,7 +119,12 @@ def parse_command(raw: object) -> Command | Refusal:
         )
     except msgspec.ValidationError as error:
         return refuse("CMD-1", describe_error(error, raw))
+    except UnicodeEncodeError:  # a field's name that is no UTF-8: msgspec cannot look it up
+        return surrogate_refusal(first_surrogate_path(raw) or "a field's name")
     spec = known or COMMANDS[cmd.do]
+    refusal = check_texts(cmd)
+    if refusal:
+        return refusal
     cmd_or_refusal = normalize_instants(cmd, spec)
     if isinstance(cmd_or_refusal, Refusal):
         return cmd_or_refusal
@@ -140,6 +147,20 @@ def normalize_instants(cmd: Command, spec: CommandSpec) -> Command | Refusal:
         except InstantError as error:
             return refuse("CMD-1", f"{name}: {error}")
     return structs.replace(cmd, **normalized) if normalized else cmd
+
+
+def check_texts(cmd: Command) -> Refusal | None:
+    """CMD-1: every text of the command, nested ones too, is Unicode scalar values."""
+    try:
+        msgspec.json.encode(cmd)  # fast, and fails on the first lone surrogate
+        return None
+    except Exception:  # the walk below names the field, or finds nothing amiss
+        path = first_surrogate_path(cmd)
+    return None if path is None else surrogate_refusal(path)
+
+
+def surrogate_refusal(path: str) -> Refusal:
+    return refuse("CMD-1", f"{path}: holds a lone surrogate, which is no Unicode character")
 
 
 @lru_cache(maxsize=65_536)  # a shard names the same members again and again
@@ -173,19 +194,23 @@ _WHERE = re.compile(r"^(?P<problem>.*?)(?: - at `\$(?P<where>[^`]*)`)?$", re.S)
 
 def describe_error(error: msgspec.ValidationError, raw: dict[str, Any]) -> str:
     """A CMD-1 message naming the field: `amount: expected int, got str`."""
-    match = _WHERE.match(str(error))
+    return escaped(_describe(str(error), raw))
+
+
+def _describe(error: str, raw: dict[str, Any]) -> str:
+    match = _WHERE.match(error)
     if match is None:
-        return str(error)
-    problem, where = match["problem"], (match["where"] or "").lstrip(".")
+        return error[: SHOWN_LENGTH * 2]
+    problem, where = match["problem"], (match["where"] or "").lstrip(".")[:SHOWN_LENGTH]
     named = re.match(r"Object (missing required|contains unknown) field `(.+)`", problem)
     if named:
-        path = f"{where}.{named[2]}" if where else named[2]
+        path = f"{where}.{named[2][:SHOWN_LENGTH]}" if where else named[2][:SHOWN_LENGTH]
         if path == "do":
             return "do: missing; say which command (register, transfer, ...)"
         kind = "missing" if named[1].startswith("missing") else "unknown field"
         return f"{path}: {kind}" + (f" for {raw.get('do')}" if kind == "unknown field" else "")
     if where == "do":
-        return f"do: unknown command {str(raw.get('do'))[:80]!r}"
+        return f"do: unknown command {shown(raw.get('do'))}"
     problem = problem[0].lower() + problem[1:]
     problem = problem.replace("`", "")
     return f"{where}: {problem}" if where else problem

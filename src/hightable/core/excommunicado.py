@@ -10,7 +10,7 @@ from hightable.core.authority import any_member, holds_office
 from hightable.core.commands import Command, Id, Text, command
 from hightable.core.engine import Draft, applies, on_deadline
 from hightable.core.events import BreachRecorded, Event, event_type
-from hightable.core.instants import add_minutes
+from hightable.core.instants import LAST, InstantError, add_minutes
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import State, clear_deadline, set_deadline, update
 
@@ -90,11 +90,21 @@ def authorize_excommunicate(state: State, cmd: Any) -> Refusal | None:
     return None
 
 
+def grace_ends_in_time(cmd: Excommunicate) -> str | None:
+    """CMD-1: the hour of grace ends by the last instant there is."""
+    try:
+        add_minutes(cmd.at, cmd.grace)
+    except InstantError:
+        return f"grace: {cmd.grace} minutes after {cmd.at} run past {LAST}"
+    return None
+
+
 @command(
     Excommunicate,
     authority=authorize_excommunicate,
     refs={"member": "member", "hotel": "hotel"},
     parties=("member",),
+    validate=grace_ends_in_time,
 )
 def decide_excommunicate(state: State, cmd: Excommunicate, draft: Draft) -> list[Event] | Refusal:
     member = state.members[cmd.member]

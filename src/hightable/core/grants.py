@@ -17,6 +17,7 @@ from hightable.core.events import Event, event_type
 from hightable.core.families import MemberAdmitted
 from hightable.core.hotels import HotelConsecrated, ManagerAppointed
 from hightable.core.state import State, clear_deadline, update
+from hightable.core.texts import shown
 
 GRANTS = {"admit": "family", "cancel_contracts_on": "member", "consecrate": "hotel"}
 
@@ -37,7 +38,7 @@ def read_grant(written: Any) -> tuple[Any, ...] | str:
             if all(isinstance(item, str) for item in value.values()):
                 return (kind, value["hotel"], value["member"])
     return (
-        f"{str(written)[:80]!r} is no grant (lift_excommunicado, {{admit: F}}, "
+        f"{shown(written)} is no grant (lift_excommunicado, {{admit: F}}, "
         "{cancel_contracts_on: M}, {restore_manager: {hotel: H, member: M}}, {consecrate: H})"
     )
 
@@ -50,9 +51,9 @@ def read_requirement(written: Any) -> tuple[Any, ...] | str:
         ((kind, value),) = written.items()
         if kind == "eliminate" and isinstance(value, str):
             return (kind, value)
-        if kind == "pay" and type(value) is int and value <= MAX_AMOUNT:
+        if kind == "pay" and type(value) is int and -MAX_AMOUNT <= value <= MAX_AMOUNT:
             return (kind, value)
-    return f"{str(written)[:80]!r} is no requirement ({{eliminate: M}}, swear_fealty, {{pay: N}})"
+    return f"{shown(written)} is no requirement ({{eliminate: M}}, swear_fealty, {{pay: N}})"
 
 
 def grants_of(written: Iterable[Any]) -> list[tuple[Any, ...]]:

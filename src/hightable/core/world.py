@@ -11,6 +11,7 @@ from hightable.core.events import Event, event_type
 from hightable.core.instants import InstantError, parse_instant
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import TABLE, State, initial_state
+from hightable.core.texts import shown
 
 
 @event_type
@@ -45,9 +46,7 @@ def apply_clock_ticked(state: State, event: ClockTicked) -> None:
 def create_world(world_id: object, start: object) -> tuple[State, Event] | Refusal:
     """WORLD-1: a world begins with its id and its first instant; the log's first event."""
     if not isinstance(world_id, str) or not is_slug(world_id):
-        return refuse(
-            "ID-1", f"world: {str(world_id)[:80]!r} is not a slug ([a-z0-9][a-z0-9-]{{0,63}})"
-        )
+        return refuse("ID-1", f"world: {shown(world_id)} is not a slug ([a-z0-9][a-z0-9-]{{0,63}})")
     try:
         instant = parse_instant(start)
     except InstantError as error:

@@ -13,9 +13,12 @@ import yaml
 from hightable.core.commands import is_slug
 from hightable.core.instants import InstantError, parse_instant, parse_step_time
 from hightable.core.rules import RULES
+from hightable.core.texts import is_scalar_text
 
 MAX_STORY_BYTES = 4 * 1024 * 1024
 MAX_STEPS = 20_000
+MAX_STORY_VALUES = 1_000_000  # values once aliases are expanded: no "billion laughs"
+MAX_FLOW_NESTING = 64  # [ and { within each other
 STORY_KEYS = {"story", "start", "steps", "world"}
 
 
@@ -45,9 +48,21 @@ class Story:
     steps: list[Step]
 
 
+class _StoryLoader(yaml.SafeLoader):
+    """SafeLoader refusing deep flow nesting as it scans: PyYAML's scanner slows quadratically
+    with it (seconds at a few thousand levels), long before the composer's recursion fails."""
+
+    def fetch_flow_collection_start(self, token_class: Any) -> None:
+        if self.flow_level >= MAX_FLOW_NESTING:
+            problem = f"nested deeper than {MAX_FLOW_NESTING} [ or {{"
+            raise yaml.scanner.ScannerError(None, None, problem, self.get_mark())
+        super().fetch_flow_collection_start(token_class)
+
+
 def load_story(path: Path | str) -> Story:
     name = str(path)
-    raw = Path(path).read_bytes()
+    with Path(path).open("rb") as file:
+        raw = file.read(MAX_STORY_BYTES + 1)  # reading stops past the limit
     if len(raw) > MAX_STORY_BYTES:
         raise StoryError(name, 1, f"the story is larger than {MAX_STORY_BYTES} bytes")
     try:
@@ -61,12 +76,14 @@ def load_story(path: Path | str) -> Story:
 
 def _parse_yaml(name: str, text: str) -> tuple[Any, list[int]]:
     try:
-        loader = yaml.SafeLoader(text)  # refuses control characters at once (a ReaderError)
+        loader = _StoryLoader(text)  # refuses control characters at once (a ReaderError)
     except yaml.YAMLError as error:
         line = text[: getattr(error, "position", 0)].count("\n") + 1
         raise StoryError(name, line, f"not valid YAML: {error}") from None
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_nodes(name, node)
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
@@ -75,6 +92,8 @@ def _parse_yaml(name: str, text: str) -> tuple[Any, list[int]]:
         raise StoryError(name, line, f"not valid YAML: {problem}") from None
     except RecursionError:
         raise StoryError(name, loader.line + 1, "not valid YAML: nested too deeply") from None
+    except (ValueError, OverflowError) as error:  # a value YAML reads but Python cannot hold
+        raise StoryError(name, 1, f"a value out of range: {str(error)[:200]}") from None
     finally:
         loader.dispose()
     lines: list[int] = []
@@ -83,6 +102,24 @@ def _parse_yaml(name: str, text: str) -> tuple[Any, list[int]]:
             if key.value == "steps" and isinstance(value, yaml.SequenceNode):
                 lines = [item.start_mark.line + 1 for item in value.value]
     return data, lines
+
+
+def _check_nodes(name: str, root: yaml.Node) -> None:
+    """Every text is Unicode scalar values (CMD-1), and aliases expand to a bounded document."""
+    stack, count = [root], 0
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > MAX_STORY_VALUES:
+            raise StoryError(name, 1, f"more than {MAX_STORY_VALUES} values, aliases expanded")
+        if isinstance(node, yaml.ScalarNode):
+            if not is_scalar_text(node.value):
+                line = node.start_mark.line + 1
+                raise StoryError(name, line, "a lone surrogate (\\uD800-\\uDFFF) is no character")
+        elif isinstance(node, yaml.MappingNode):
+            stack += [item for pair in node.value for item in pair]
+        else:
+            stack += node.value
 
 
 def _build_story(name: str, data: Any, step_lines: list[int]) -> Story:
