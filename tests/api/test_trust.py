@@ -80,12 +80,12 @@ def test_a_deadline_past_the_year_9999_is_refused_not_a_500(world: World) -> Non
 
 def test_one_bad_command_in_a_batch_takes_no_other_with_it(world: World) -> None:
     """In a batch that is not atomic, the poisoned command is refused and the others stored."""
-    good = {"do": "transfer", "by": "john", "to": "winston", "amount": 1}
+    good = {"do": "transfer", "by": "john", "to": "winston", "amount": 1, "at": LAST_SECOND}
     body = (
         b'{"commands": [' + httpx.Request("POST", "/", json=good).content + b", "
         b'{"do": "register", "by": "table", "member": "ghost", '
         + SURROGATE_NAME
-        + b"}, "
+        + f', "at": "{LAST_SECOND}"}}, '.encode()
         + httpx.Request("POST", "/", json=good).content
         + b"]}"
     )
