@@ -54,15 +54,21 @@ class Ledger:
         return outcome
 
     def append(self, events: Iterable[Event]) -> Refusal | None:
-        """Apply events to a working copy, and keep it only if the books balance and the
-        events seal; otherwise nothing changes."""
-        new, work = list(events), self.state.fork()
-        evolve_all(work, new)
-        broken = check_ledger(work)
+        """Seal events, apply them, and keep them only if the books still balance
+        (INVARIANT-1); otherwise the world is rebuilt from the events it kept: nothing
+        changes."""
+        new = list(events)
+        records = seal(new, self.head)  # first: an event that cannot be sealed changes nothing
+        try:
+            evolve_all(self.state, new)
+            broken = check_ledger(self.state)
+        except BaseException:
+            self.state = replay(self.events)
+            raise
         if broken:
+            self.state = replay(self.events)
             return broken
-        self.records += seal(new, self.head)
-        self.state = work
+        self.records += records
         self.events += new
         return None
 
