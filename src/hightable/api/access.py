@@ -10,7 +10,7 @@ from fastapi import Header, Query
 
 from hightable.api.errors import refused
 from hightable.core.commands import SLUG
-from hightable.core.instants import InstantError, parse_instant
+from hightable.core.instants import InstantError, is_canonical, parse_instant
 from hightable.service import WorldService
 
 
@@ -70,13 +70,28 @@ def table_only(service: WorldService, world: str, token: str | None) -> None:
         )
 
 
-def instant_of(at: str | None) -> str | None:
-    if at is None:
+def instant_of(value: str | None, field: str) -> str | None:
+    """An instant sent as `field`, in its canonical form; CMD-1 naming the field if it is none."""
+    if value is None:
         return None
     try:
-        return parse_instant(at)
+        return door_instant(value)
     except InstantError as error:
-        raise refused("CMD-1", f"at: {error}") from None
+        raise refused("CMD-1", f"{field}: {error}") from None
+
+
+def door_instant(value: str) -> str:
+    """parse_instant, with whatever else it might raise for a date past the calendar's ends
+    (once moved to UTC) or a year before 1000 (which would not sort as text) an InstantError."""
+    try:
+        instant = parse_instant(value)
+    except InstantError:
+        raise
+    except (ValueError, OverflowError):
+        instant = ""
+    if not is_canonical(instant):
+        raise InstantError(f"{value[:64]!r} is outside the years 1000 to 9999")
+    return instant
 
 
 Auth = Annotated[str | None, Header(description="`Bearer TOKEN`")]
