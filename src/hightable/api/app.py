@@ -25,7 +25,7 @@ from hightable.api.access import (
     table_only,
     writer,
 )
-from hightable.api.errors import Refused, add_error_handlers, refused, status_of
+from hightable.api.errors import Refused, Unexpected, add_error_handlers, refused, status_of
 from hightable.api.feed import resume_after, stream
 from hightable.api.limits import BodyLimit
 from hightable.api.models import (
@@ -87,6 +87,7 @@ def create_app(store_url: str | None = None, timelines: int = SERVER_TIMELINES) 
         responses=ERRORS,
     )
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(Unexpected)  # outermost of ours: it sees whatever the others let through
     app.state.service = service
     add_error_handlers(app)
     add_routes(app, service)

@@ -5,6 +5,9 @@ Whatever goes wrong, the answer is a JSON body naming a rule (docs/rules.md), ne
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 import msgspec
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,6 +20,7 @@ from hightable.errors import Corrupt, HightableError
 
 # The database drivers' own errors: a store that let one through still failed as a store.
 DRIVERS = ("sqlite3", "psycopg", "psycopg_pool")
+LOG = logging.getLogger("hightable.api")
 
 
 class Refused(Exception):
@@ -72,10 +76,6 @@ def add_error_handlers(app: FastAPI) -> None:
     async def on_store(request: Request, error: HightableError) -> JSONResponse:
         return answer(refuse("STORE-1", f"the store failed; try again: {error}"), 503)
 
-    @app.exception_handler(Exception)
-    async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
-        return unexpected(error)
-
 
 def invalid_message(error: RequestValidationError) -> str:
     """The first problem FastAPI found, naming the field: `limit: Input should be ...`."""
@@ -97,3 +97,32 @@ def unexpected(error: Exception) -> JSONResponse:
     if type(error).__module__.partition(".")[0] in DRIVERS:
         return answer(refuse("STORE-1", f"the store failed ({kind}); try again"), 503)
     return answer(refuse("INTERNAL-1", f"the server failed ({kind}); the failure is logged"), 500)
+
+
+class Unexpected:
+    """Pure ASGI middleware: an exception no handler took is answered as JSON and logged.
+
+    Left to the server, it would be a plain-text 500 and a closed connection.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watching_send(message: Any) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watching_send)
+        except Exception as error:
+            if started:  # a stream already under way: nothing left to do but close it
+                raise
+            LOG.exception("%s %s failed", scope.get("method"), scope.get("path"))
+            await unexpected(error)(scope, receive, send)
