@@ -10,10 +10,11 @@ from typing import Annotated, Any
 
 import typer
 
+from hightable.api.access import door_instant
 from hightable.cli.app import StoreOption, app, err, fail, out, service_for
 from hightable.core import Event, PathError, Refusal, State, view
 from hightable.core.dossier import dossier
-from hightable.core.instants import InstantError, parse_instant
+from hightable.core.instants import InstantError
 from hightable.core.view import view_at
 from hightable.dossier_text import dossier_lines
 from hightable.stories import StoryError, load_story, play
@@ -35,7 +36,7 @@ def view_command(
     instant = None
     if at is not None:
         try:
-            instant = parse_instant(at)
+            instant = door_instant(at)
         except InstantError as error:
             fail(f"--at: {error}")
     if target.endswith((".yaml", ".yml")) or Path(target).is_file():

@@ -47,7 +47,8 @@ class Story:
 
 def load_story(path: Path | str) -> Story:
     name = str(path)
-    raw = Path(path).read_bytes()
+    with Path(path).open("rb") as file:
+        raw = file.read(MAX_STORY_BYTES + 1)  # no further: the path may be /dev/zero
     if len(raw) > MAX_STORY_BYTES:
         raise StoryError(name, 1, f"the story is larger than {MAX_STORY_BYTES} bytes")
     try:
