@@ -411,9 +411,16 @@ class WorldService:
 
     def log(self, world: str, after: int = 0, limit: int | None = None) -> Iterator[Event]:
         """The stored events after a seq, each checked in the chain from the one before."""
+        return (event for event, _ in self._checked(world, after, limit))
+
+    def records(self, world: str, after: int = 0, limit: int | None = None) -> Iterator[Record]:
+        """The stored records after a seq (a live feed's page), checked as `log` reads them."""
+        return (record for _, record in self._checked(world, after, limit))
+
+    def _checked(self, world: str, after: int, limit: int | None) -> Iterator[tuple[Event, Record]]:
         until = after + limit if limit is not None else None
         records = self.store.read(world, max(after - 1, 0), until_seq=until)
-        return read_events(records, world, after, anchored=after > 0)
+        return read_checked(records, world, after, anchored=after > 0)
 
     def verify(self, world: str, progress: Progress | None = None) -> Verdict | Refusal:
         """CHAIN-1, CHAIN-2 and INVARIANT-1 over the stored log and its snapshots: the first

@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import msgspec
@@ -28,6 +29,7 @@ START = "2019-05-17T17:00:00Z"
 AT = "2019-05-17T18:00:00Z"
 DEEP = "[" * 100_000 + "]" * 100_000
 HUGE = "x" * 2_000_000
+OFF_CALENDAR = ["9999-12-31T23:59:59-01:00", "0001-01-01T00:30:00+01:00", "0999-01-01T00:00:00Z"]
 
 # Each malformed command, and a word its refusal must contain: the field or the problem.
 MALFORMED: list[tuple[Any, str, str]] = [
@@ -320,3 +322,119 @@ def test_the_api_never_fails_on_any_json(
     assert answer.status_code < 500, answer.text[:300]
     if answer.status_code >= 400:
         assert answer.json()["rule"]
+
+
+# -- every route and parameter of the API, fuzzed -------------------------------------------------
+
+# Digits of other scripts (int() reads most of them; none is a seq, an index or a year).
+SCRIPT_DIGITS = "0123456789٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹०१२३४५६७८९０１２３４５６７８９²³¹⁰𝟎𝟏𝟗"
+# Percent escapes of bytes that are no UTF-8: a lone surrogate, stray bytes, an overlong slash.
+BAD_ESCAPES = ["%ED%A0%80", "%FF", "%C0%AF", "%F4%90%80%80", "%E2%82", "%00", "%", "%zz"]
+BIG_INTEGERS = st.one_of(
+    st.integers(min_value=2**62 - 2, max_value=2**64 + 2),
+    st.integers(min_value=2**64, max_value=10**400),
+    st.integers(max_value=-(2**63) + 2, min_value=-(2**64)),
+)
+ODD_TEXT = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet=SCRIPT_DIGITS, min_size=1, max_size=24),
+    BIG_INTEGERS.map(str),
+    st.sampled_from(
+        ["9999-12-31T23:59:59-01:00", "0001-01-01T00:30:00+01:00", "0999-01-01T00:00:00Z"]
+    ),
+)
+# A URL component as sent: odd text percent-encoded as UTF-8, or escapes of bytes that are none.
+ODD_COMPONENT = st.one_of(
+    ODD_TEXT.map(lambda text: quote(text, safe="")),
+    st.lists(st.sampled_from(BAD_ESCAPES), min_size=1, max_size=3).map("".join),
+    st.tuples(st.text(alphabet=SCRIPT_DIGITS, max_size=4), st.sampled_from(BAD_ESCAPES)).map(
+        "".join
+    ),
+)
+# Each GET route with one slot for the odd value, and whether the table's token goes along.
+GETS: list[tuple[str, bool]] = [
+    ("/worlds/{}/view", True),
+    ("/worlds/w/view?at={}", True),
+    ("/worlds/w/view?path={}", True),
+    ("/worlds/w/view?path=members.john.offices.{}", True),
+    ("/worlds/w/view?path=members.{}", True),
+    ("/worlds/w/view?token={}", False),
+    ("/worlds/w/members/{}/dossier", True),
+    ("/worlds/w/members/john/dossier?at={}", True),
+    ("/worlds/{}/events", True),
+    ("/worlds/w/events?after={}", True),
+    ("/worlds/w/events?limit={}", True),
+    ("/worlds/{}/verify", True),
+    ("/worlds/w/feed?after={}&seconds=0.2", True),
+    ("/worlds/w/feed?seconds={}", True),
+    ("/worlds/w/feed?names={}&seconds=0.2", True),
+    ("/worlds/{}/feed?seconds=0.2", True),
+    ("/worlds/{}", True),
+    ("/w/{}", False),
+    ("/w/w/members/{}", False),
+    ("/rules?{}={}", False),
+    ("/{}", False),
+]
+ODD_JSON = st.one_of(JSON_VALUES, ODD_TEXT, BIG_INTEGERS)
+ODD = object()  # where the odd value goes in a body
+POSTS: list[tuple[str, dict[str, Any]]] = [
+    ("/worlds", {"world": ODD, "start": START}),
+    ("/worlds", {"world": "fresh", "start": ODD}),
+    ("/worlds", {"world": "fresh", "start": START, "public": ODD}),
+    ("/worlds/w/tokens", {"member": ODD}),
+    ("/worlds/w/fork", {"world": ODD, "at": AT}),
+    ("/worlds/w/fork", {"world": "what-if", "at": ODD}),
+    ("/worlds/w/batch", {"commands": ODD}),
+    ("/worlds/w/batch", {"commands": [], "atomic": ODD}),
+    ("/worlds/w/commands", {"by": "table", "do": "mint", "to": "john", "amount": ODD, "at": AT}),
+    ("/worlds/w/commands", {"by": "table", "do": "mint", "to": "john", "amount": 1, "at": ODD}),
+    ("/worlds/w/commands", {"by": "table", "do": "tick", "at": AT, "cid": ODD}),
+]
+
+
+def assert_answered(answer: httpx.Response, sent: str) -> None:
+    """Below 500, and a refusal is a JSON body naming its rule."""
+    FIGURES.count("bad inputs tried")
+    assert answer.status_code < 500, (sent, answer.status_code, answer.text[:300])
+    if answer.status_code >= 400:
+        assert answer.json()["rule"], (sent, answer.text[:300])
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(GETS), ODD_COMPONENT)
+def test_every_route_and_parameter_answers_odd_text_below_500(
+    api: tuple[httpx.Client, dict[str, str]], route: tuple[str, bool], odd: str
+) -> None:
+    client, headers = api
+    template, with_token = route
+    url = template.replace("{}", odd)
+    with client.stream("GET", url, headers=headers if with_token else {}) as answer:
+        if answer.status_code >= 400:
+            answer.read()
+        assert_answered(answer, url)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(POSTS), ODD_JSON)
+def test_every_body_field_answers_odd_values_below_500(
+    api: tuple[httpx.Client, dict[str, str]], route: tuple[str, dict[str, Any]], odd: Any
+) -> None:
+    client, headers = api
+    path, body = route
+    sent = {key: odd if value is ODD else value for key, value in body.items()}
+    assert_answered(client.post(path, headers=headers, json=sent), f"{path} {sent!r}"[:300])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ODD_TEXT)
+def test_any_last_event_id_answers_below_500(
+    api: tuple[httpx.Client, dict[str, str]], odd: str
+) -> None:
+    client, headers = api
+    value = bytes(byte for byte in odd.encode() if byte > 0x20 and byte != 0x7F)  # a header's
+    with client.stream(
+        "GET", "/worlds/w/feed?seconds=0.2", headers={**headers, "Last-Event-ID": value}
+    ) as answer:
+        if answer.status_code >= 400:
+            answer.read()
+        assert_answered(answer, repr(value))

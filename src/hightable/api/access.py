@@ -70,13 +70,14 @@ def table_only(service: WorldService, world: str, token: str | None) -> None:
         )
 
 
-def instant_of(at: str | None) -> str | None:
-    if at is None:
+def instant_of(value: str | None, field: str) -> str | None:
+    """An instant sent as `field`, in its canonical form; CMD-1 naming the field if it is none."""
+    if value is None:
         return None
     try:
-        return parse_instant(at)
+        return parse_instant(value)
     except InstantError as error:
-        raise refused("CMD-1", f"at: {error}") from None
+        raise refused("CMD-1", f"{field}: {error}") from None
 
 
 Auth = Annotated[str | None, Header(description="`Bearer TOKEN`")]

@@ -12,9 +12,7 @@ from typing import Annotated, Any, Literal
 import anyio
 import msgspec
 from fastapi import Body, FastAPI, Header, Query, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hightable import __version__
 from hightable.api.access import (
@@ -27,7 +25,7 @@ from hightable.api.access import (
     table_only,
     writer,
 )
-from hightable.api.errors import Refused, answer, refused, status_of
+from hightable.api.errors import Refused, Unexpected, add_error_handlers, refused, status_of
 from hightable.api.feed import resume_after, stream
 from hightable.api.limits import BodyLimit
 from hightable.api.models import (
@@ -53,9 +51,7 @@ from hightable.api.models import (
 )
 from hightable.core import Accepted, Refusal, to_dict, view, view_at
 from hightable.core.dossier import dossier
-from hightable.core.rules import refuse
 from hightable.core.view import PathError
-from hightable.errors import Corrupt, HightableError
 from hightable.service import SERVER_TIMELINES, WorldService
 from hightable.store import open_store
 from hightable.web import add_pages
@@ -70,7 +66,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         409: "Refused under a rule of the rulebook.",
         413: "The request body is larger than 1 MiB (LIMIT-1).",
         422: "Malformed (CMD-1, ID-1) or past a limit (LIMIT-1).",
-        503: "The store cannot be reached.",
+        500: "A corrupt log (CHAIN-1), or an unexpected failure (INTERNAL-1).",
+        503: "The store failed; nothing was applied (STORE-1).",
     }.items()
 }
 
@@ -90,47 +87,12 @@ def create_app(store_url: str | None = None, timelines: int = SERVER_TIMELINES) 
         responses=ERRORS,
     )
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(Unexpected)  # outermost of ours: it sees whatever the others let through
     app.state.service = service
     add_error_handlers(app)
     add_routes(app, service)
     add_pages(app)
     return app
-
-
-def add_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(Refused)
-    async def on_refused(request: Request, error: Refused) -> JSONResponse:
-        return answer(error.refusal, error.status)
-
-    @app.exception_handler(RequestValidationError)
-    async def on_invalid(request: Request, error: RequestValidationError) -> JSONResponse:
-        first = error.errors()[0] if error.errors() else {}
-        if first.get("type") == "json_invalid":
-            return answer(refuse("CMD-1", "body: not valid JSON"), 422)
-        location = [str(part) for part in first.get("loc", ())]
-        where = (
-            ".".join(location[1:])
-            if location[:1] in (["body"], ["query"], ["path"], ["header"])
-            else ".".join(location)
-        )
-        message = f"{where or 'body'}: {first.get('msg', 'is malformed')}"
-        return answer(refuse("CMD-1", message), 422)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def on_http(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        rule = "ID-3" if error.status_code == 404 else "CMD-1"
-        status = 422 if error.status_code == 400 else error.status_code  # a body that is no JSON
-        response = answer(refuse(rule, str(error.detail)), status)
-        response.headers.update(error.headers or {})  # e.g. Allow, on 405
-        return response
-
-    @app.exception_handler(Corrupt)
-    async def on_corrupt(request: Request, error: Corrupt) -> JSONResponse:
-        return answer(refuse("CHAIN-1", f"the world's log is corrupt: {error}"), 500)
-
-    @app.exception_handler(HightableError)
-    async def on_store(request: Request, error: HightableError) -> JSONResponse:
-        return answer(refuse("CMD-1", f"the store failed; try again: {error}"), 503)
 
 
 # -- routes ------------------------------------------------------------------------------------
@@ -153,7 +115,7 @@ def add_routes(app: FastAPI, service: WorldService) -> None:
     @app.post("/worlds", status_code=201, response_model=WorldCreated, tags=["worlds"])
     def create_world(body: CreateWorld) -> WorldCreated:
         """Create a world (WORLD-1); the answer holds its table token, shown this once."""
-        created = service.create(body.world, body.start)
+        created = service.create(body.world, instant_of(body.start, "start") or "")
         if isinstance(created, Refusal):
             raise Refused(created)
         token, token_hash = new_token(body.world)
@@ -235,7 +197,7 @@ def add_routes(app: FastAPI, service: WorldService) -> None:
     ) -> Any:
         """The view of §14, as of the clock or an earlier instant, whole or at a path."""
         reader(service, world, presented(authorization, token))
-        state = service.state_at(world, instant_of(at))
+        state = service.state_at(world, instant_of(at, "at"))
         if isinstance(state, Refusal):
             raise Refused(state)
         if not path:
@@ -257,7 +219,7 @@ def add_routes(app: FastAPI, service: WorldService) -> None:
     ) -> dict[str, Any]:
         """A member's dossier: status, family, coins, markers, contracts, terms, duels, breaches."""
         reader(service, world, presented(authorization, token))
-        state = service.state_at(world, instant_of(at))
+        state = service.state_at(world, instant_of(at, "at"))
         if isinstance(state, Refusal):
             raise Refused(state)
         if member not in state.members:
@@ -298,7 +260,7 @@ def add_routes(app: FastAPI, service: WorldService) -> None:
     ) -> WorldCreated:
         """A what-if branch: a new world holding the log up to an instant, with a table token."""
         table_only(service, world, presented(authorization, token))
-        forked = service.fork(world, body.world, instant_of(body.at) or "")
+        forked = service.fork(world, body.world, instant_of(body.at, "at") or "")
         if isinstance(forked, Refusal):
             raise Refused(forked)
         new_table, token_hash = new_token(body.world)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 
 import anyio
@@ -15,13 +16,19 @@ POLL_SECONDS = 0.1
 KEEPALIVE_SECONDS = 15.0
 
 
+MAX_SEQ = 2**62  # as `after`: a seq cursor past it would overflow the stores' 64-bit integers
+_SEQ = re.compile(r"[0-9]{1,19}")  # ASCII decimal only: int() also reads " 5", "-1" and "١٢"
+
+
 def resume_after(last_event_id: str | None) -> int:
+    """The seq a reconnecting client saw last: ASCII decimal, 0 to 2^62, or CMD-1."""
     if last_event_id is None:
         return 0
-    try:
-        return max(0, int(last_event_id))
-    except ValueError:
-        raise refused("CMD-1", f"Last-Event-ID: {last_event_id[:32]!r} is not a seq") from None
+    if not _SEQ.fullmatch(last_event_id) or int(last_event_id) > MAX_SEQ:
+        raise refused(
+            "CMD-1", f"Last-Event-ID: {last_event_id[:32]!r} is not a seq (0 to {MAX_SEQ})"
+        )
+    return int(last_event_id)
 
 
 async def stream(
@@ -48,4 +55,4 @@ async def stream(
 
 
 def page(service: WorldService, world: str, after: int) -> list[Record]:
-    return list(service.store.read(world, after, until_seq=after + 500))
+    return list(service.records(world, after, limit=500))

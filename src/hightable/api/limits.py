@@ -18,32 +18,42 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+        declared = dict(scope.get("headers", [])).get(b"content-length", b"")
+        if declared.isdigit() and (len(declared) > 18 or int(declared) > self.max_bytes):
             await self._too_large(send)
             return
         seen = 0
-        answered = False
+        over = answered = False
 
         async def counting_receive() -> Any:
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    over = True
                     raise _TooLarge
             return message
 
         async def guarded_send(message: Any) -> None:
+            # Past the limit, whatever the app answers (its body reader turns our exception
+            # into a 400 of its own) is replaced by the 413.
             nonlocal answered
+            if over:
+                if not answered:
+                    answered = True
+                    await self._too_large(send)
+                return
             answered = True
             await send(message)
 
         try:
             await self.app(scope, counting_receive, guarded_send)
-        except _TooLarge:
-            if not answered:
-                await self._too_large(send)
+        except Exception:
+            if not over:
+                raise
+        if over and not answered:
+            await self._too_large(send)
 
     async def _too_large(self, send: Any) -> None:
         body = json.dumps(

@@ -1,27 +1,87 @@
-"""The Typer application, its consoles, and the shell's ways of failing clearly."""
+"""The Typer application, its consoles, and the shell's ways of failing clearly.
+
+Exit codes (README): 0 done, 1 a refusal, 2 a usage error, 3 a corrupt log, 4 a failing store,
+5 any other failure. Whatever happens, the shell sees one line, never a traceback.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.text import Text
+from typer._click.exceptions import ClickException  # typer's own click, which it raises
+from typer.core import TyperGroup
 
 from hightable.errors import Corrupt, HightableError
 from hightable.service import WorldService
 from hightable.store import open_store, store_url
 
+REFUSED, USAGE, CORRUPT, STORE_FAILED, FAILED = 1, 2, 3, 4, 5
+
+
+class Guarded(TyperGroup):
+    """The root command: arguments must be text, and no exception reaches the shell."""
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
+        for number, argument in enumerate(sys.argv[1:] if args is None else args):
+            if not is_text(argument):  # refused here, before click: so no exception to catch
+                err.print(Text.assemble(("error:", "red"), " ", not_text(number + 1, argument)))
+                sys.exit(USAGE)
+        return super().main(args, *rest, **extra)
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, ClickException):
+            raise
+        except Corrupt as error:
+            fail(f"the log is corrupt: {error}", CORRUPT)
+        except HightableError as error:
+            fail(f"the store failed: {one_line(error)}", STORE_FAILED)
+        except BrokenPipeError:
+            raise  # the reader went away (`| head`): click leaves quietly
+        except Exception as error:
+            fail(f"unexpected failure: {type(error).__name__}: {one_line(error)}", FAILED)
+
+
+def is_text(argument: str) -> bool:
+    """Valid UTF-8: Python keeps the bytes of any other argument as lone surrogates."""
+    try:
+        argument.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def not_text(number: int, argument: str) -> str:
+    try:  # the argument's own bytes, escaped where they are no UTF-8
+        shown = argument.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        shown = ascii(argument)[1:-1]
+    return f"argument {number}, {shown[:80]}, is not UTF-8 text"
+
+
+def one_line(error: BaseException) -> str:
+    lines = str(error).splitlines()
+    return lines[0][:300] if lines else ""
+
+
 app = typer.Typer(
+    cls=Guarded,
     help="hightable: the rules-as-code engine and ledger of the High Table.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# No text is read as markup or emoji: titles, ids and messages come from users and stories.
+out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 StoreOption = Annotated[
     str | None,
@@ -32,8 +92,8 @@ StoreOption = Annotated[
 ]
 
 
-def fail(message: str, code: int = 2) -> NoReturn:
-    err.print(f"[red]error:[/red] {message}", markup=True)
+def fail(message: str, code: int = USAGE) -> NoReturn:
+    err.print(Text.assemble(("error:", "red"), " ", message))
     raise typer.Exit(code)
 
 
@@ -41,14 +101,18 @@ def fail(message: str, code: int = 2) -> NoReturn:
 def service_for(url: str | None) -> Iterator[WorldService]:
     """The worlds of a store, with its failures turned into clear errors (no traceback)."""
     try:
-        with open_store(url) as store, progress_bar("replaying", None) as progress:
+        store = open_store(url)
+    except HightableError as error:  # a URL of no store, or one that cannot be opened
+        fail(f"{store_url(url)}: {error}")
+    try:
+        with store, progress_bar("replaying", None) as progress:
             service = WorldService(store)
             service.progress = progress
             yield service
     except Corrupt as error:
-        fail(f"the log is corrupt: {error}", code=3)
+        fail(f"the log is corrupt: {error}", CORRUPT)
     except HightableError as error:
-        fail(f"{store_url(url)}: {error}")
+        fail(f"{store_url(url)}: the store failed: {one_line(error)}", STORE_FAILED)
 
 
 @contextmanager

@@ -21,7 +21,7 @@ from hightable.stories import load_story, play, story_paths
 def serve_command(
     store: StoreOption = None,
     host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="The port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="The port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
     timelines: Annotated[
         int,
@@ -58,7 +58,7 @@ FIRST_WORLD = "john-wick"
 def demo_command(
     store: StoreOption = None,
     host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="The port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="The port to listen on.")] = 8000,
     stories: Annotated[Path, typer.Option(help="The folder of canon stories.")] = CANON,
     serve: Annotated[bool, typer.Option(help="Serve the page once the worlds are kept.")] = True,
 ) -> None:

@@ -38,7 +38,7 @@ def play_command(
     else:
         for result in results:
             colour = "green" if result.passed else "red"
-            out.print(f"[{colour}]{result.line()}[/{colour}]", markup=True)
+            out.print(result.line(), style=colour)
         out.print(f"{len(results) - failed} passed, {failed} failed")
     if keep and not failed:
         keep_world(files[0], keep, store)

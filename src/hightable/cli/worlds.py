@@ -12,7 +12,9 @@ import typer
 import yaml
 
 from hightable.api.access import new_token
-from hightable.cli.app import StoreOption, app, fail, out, progress_bar, service_for
+from hightable.api.feed import MAX_SEQ
+from hightable.cli.app import StoreOption, app, fail, one_line, out, progress_bar, service_for
+from hightable.cli.files import MAX_COMMAND_FILE_BYTES, MAX_IMPORT_BYTES, read_bounded
 from hightable.core import Accepted, Outcome, Refusal, to_dict
 from hightable.core.dossier import ENVELOPE
 from hightable.core.instants import InstantError, parse_instant
@@ -31,8 +33,12 @@ def world_new(
     store: StoreOption = None,
 ) -> None:
     """Create a world (WORLD-1)."""
+    try:
+        instant = parse_instant(start)
+    except InstantError as error:
+        fail(f"--start: {error}")
     with service_for(store) as service:
-        created = service.create(world, start)
+        created = service.create(world, instant)
     if isinstance(created, Refusal):
         fail(str(created), code=1)
     out.print(f"world {world} created, its clock at {created.at}")
@@ -134,27 +140,39 @@ def parse_fields(pairs: list[str]) -> dict[str, Any]:
     for pair in pairs:
         key, equals, value = pair.partition("=")
         if not equals or not key:
-            fail(f"{pair!r}: fields are written key=value")
+            fail(f"{pair[:80]!r}: fields are written key=value")
         try:
             fields[key] = plain(yaml.safe_load(value)) if value else ""
         except yaml.YAMLError:
             fields[key] = value
+        except (ValueError, RecursionError) as error:
+            fail(f"{key[:80]}: the value cannot be read: {unreadable(error)}")
     return fields
+
+
+def unreadable(error: ValueError | RecursionError) -> str:
+    """Why Python could not build a value: too many digits, or nested too deeply."""
+    if isinstance(error, RecursionError):
+        return "it is nested too deeply"
+    return str(error).split(";")[0]  # "Exceeds the limit (4300 digits) for integer ..."
 
 
 def read_commands(file: Path) -> list[dict[str, Any]]:
     """Commands from a YAML list or from JSON lines."""
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        fail(f"{file}: {error}")
+        text = read_bounded(file, MAX_COMMAND_FILE_BYTES, "--file").decode("utf-8")
+    except UnicodeDecodeError as error:
+        fail(f"--file: {file}: not UTF-8 text (byte {error.start})")
+    kind = "JSON lines" if file.suffix == ".jsonl" else "YAML"
     try:
         if file.suffix == ".jsonl":
             commands = [json.loads(line) for line in text.splitlines() if line.strip()]
         else:
             commands = plain(yaml.safe_load(text))
-    except (json.JSONDecodeError, yaml.YAMLError) as error:
-        fail(f"{file}: not valid {'JSON lines' if file.suffix == '.jsonl' else 'YAML'}: {error}")
+    except (ValueError, yaml.YAMLError) as error:  # JSONDecodeError is a ValueError
+        fail(f"--file: {file}: not valid {kind}: {one_line(error)}")
+    except RecursionError:
+        fail(f"--file: {file}: not valid {kind}: nested too deeply")
     if not isinstance(commands, list) or not all(isinstance(c, dict) for c in commands):
         fail(f"{file}: a list of commands, each a mapping")
     if len(commands) > MAX_FILE_COMMANDS:
@@ -185,8 +203,12 @@ def report(service: Any, world: str, raw: dict[str, Any], outcome: Outcome, as_j
 @app.command("log")
 def log_command(
     world: Annotated[str, typer.Argument(help="The world's id.")],
-    from_seq: Annotated[int, typer.Option("--from", help="The first seq to show.")] = 1,
-    limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
+    from_seq: Annotated[
+        int, typer.Option("--from", min=0, max=MAX_SEQ, help="The first seq to show.")
+    ] = 1,
+    limit: Annotated[
+        int | None, typer.Option(min=0, max=MAX_SEQ, help="At most this many events.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Each event as a JSON line.")] = False,
     store: StoreOption = None,
 ) -> None:
@@ -249,10 +271,17 @@ def export_command(
     with service_for(store) as service:
         if service.store.head(world) is None:
             fail(f"ID-3: no world {world!r} in this store", code=1)
-        sink = output.open("wb") if output else sys.stdout.buffer
+        try:
+            sink = output.open("wb") if output else sys.stdout.buffer
+        except OSError as error:
+            fail(f"--out: {output}: {error.strerror or error}")
         try:
             for body in service.export(world):
                 sink.write(body + b"\n")
+        except BrokenPipeError:
+            raise  # the reader of standard output went away: click leaves quietly
+        except OSError as error:  # a full disk, say
+            fail(f"--out: {output or 'standard output'}: {error.strerror or error}")
         finally:
             if output:
                 sink.close()
@@ -267,10 +296,7 @@ def import_command(
     store: StoreOption = None,
 ) -> None:
     """Create a world from an exported log, replaying it to check it."""
-    try:
-        lines = file.read_bytes().splitlines()
-    except OSError as error:
-        fail(f"{file}: {error.strerror}")
+    lines = read_bounded(file, MAX_IMPORT_BYTES, "FILE").splitlines()
     with service_for(store) as service, progress_bar("importing", len(lines)) as progress:
         imported = service.import_lines(as_world, lines, progress)
     if isinstance(imported, Refusal):

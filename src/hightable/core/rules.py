@@ -83,6 +83,8 @@ RULES: dict[str, str] = {
     "ACCESS-1": "Reading or writing a world needs a token of that world",
     "ACCESS-2": "A member token acts only as its member, and only in its world",
     "LIMIT-1": "Requests are bounded in size, batch length and page size",
+    "STORE-1": "The store failed; nothing was applied",
+    "INTERNAL-1": "An unexpected failure is answered plainly, never as a traceback",
     # 17. The log
     "CHAIN-1": "Each event is chained to the one before by its hash",
     "CHAIN-2": "A snapshot is used only when the chain vouches for its state",

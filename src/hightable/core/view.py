@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -174,6 +175,9 @@ def alliances_entry(state: State, alliance_id: str, alliance: Any) -> dict[str, 
     }
 
 
+_INDEX = re.compile(r"[0-9]{1,18}")  # ASCII digits: int() fails on "²" and reads "٣" as 3
+
+
 class PathError(KeyError):
     """A dotted path that leads nowhere in the view."""
 
@@ -188,7 +192,7 @@ def lookup(document: Any, path: str) -> Any:
     for part in path.split("."):
         if isinstance(value, dict) and part in value:
             value = value[part]
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+        elif isinstance(value, list) and _INDEX.fullmatch(part) and int(part) < len(value):
             value = value[int(part)]
         else:
             where = ".".join(walked) or "the view"
