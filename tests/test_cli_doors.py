@@ -113,10 +113,11 @@ def test_files_are_read_up_to_a_limit_and_no_further(
 def test_instants_off_the_calendar_are_usage_errors_naming_the_option(
     store: Path, instant: str
 ) -> None:
-    """--start, --at of view and of fork: exit 2 naming the option, the store unchanged."""
+    """--start, --at of view, fork and do: exit 2 naming the option, the store unchanged."""
     refused(2, "--start:", "world", "new", "x", "--start", instant)
     refused(2, "--at:", "view", "w", "--at", instant)
     refused(2, "--at:", "fork", "w", "x", "--at", instant)
+    refused(2, "--at:", "do", "w", "--by", "table", "--at", instant, "mint", "to=john", "amount=1")
     assert "x " not in run("world", "list")[1]
 
 

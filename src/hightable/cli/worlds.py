@@ -105,6 +105,10 @@ def do_command(
     """Send commands to a stored world; exit 1 if any was refused."""
     if (file is None) == (command is None):
         fail("name a COMMAND with its KEY=VALUE fields, or give --file")
+    try:
+        at = door_instant(at) if at is not None else None
+    except InstantError as error:
+        fail(f"--at: {error}")
     with service_for(store) as service:
         state = service.state(world)
         if isinstance(state, Refusal):
