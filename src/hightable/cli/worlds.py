@@ -106,7 +106,7 @@ def do_command(
     if (file is None) == (command is None):
         fail("name a COMMAND with its KEY=VALUE fields, or give --file")
     try:
-        at = door_instant(at) if at is not None else None
+        at = parse_instant(at) if at is not None else None
     except InstantError as error:
         fail(f"--at: {error}")
     with service_for(store) as service:
