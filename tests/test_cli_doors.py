@@ -107,9 +107,7 @@ def test_files_are_read_up_to_a_limit_and_no_further(
     assert time.monotonic() - began < 30
 
 
-@pytest.mark.parametrize(
-    "instant", ["9999-12-31T23:59:59-01:00", "0001-01-01T00:30:00+01:00"]
-)
+@pytest.mark.parametrize("instant", ["9999-12-31T23:59:59-01:00", "0001-01-01T00:30:00+01:00"])
 def test_instants_off_the_calendar_are_usage_errors_naming_the_option(
     store: Path, instant: str
 ) -> None:

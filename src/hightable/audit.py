@@ -25,7 +25,7 @@ from hightable.core.events import event_decoder
 from hightable.core.invariants import recount
 from hightable.core.seals import state_digest
 from hightable.errors import Corrupt
-from hightable.snapshots import read_snapshot
+from hightable.snapshots import decode_snapshot, filed_right
 from hightable.store import Snapshot
 
 
@@ -76,11 +76,15 @@ class _Replay:
 
     def _compare(self, snapshot: Snapshot, record: Record) -> None:
         """CHAIN-2: a snapshot hightable would use must be the state the log gives."""
-        body = read_snapshot(snapshot)
+        body = decode_snapshot(snapshot)
         if body is None:
             return  # unreadable or of an older format: never used, so no harm
         assert self.state is not None
-        if body.hash != record.hash or state_digest(body.state) != state_digest(self.state):
+        if (
+            not filed_right(snapshot, body)
+            or body.hash != record.hash
+            or state_digest(body.state) != state_digest(self.state)
+        ):
             raise Corrupt(
                 f"world {self.world}: seq {snapshot.seq}: CHAIN-2: the stored snapshot differs "
                 "from the state its log gives",

@@ -221,13 +221,28 @@ class WorldService:
         if state is None:
             base = self._from_snapshot(world, instant)
             state = base.state if base else None
-        after = state.seq if state else 0
-        records = self.store.read(world, max(after - 1, 0), until_at=instant)
-        events = read_events(records, world, after, anchored=after > 0)
+        events = self._events_by(world, state.seq if state else 0, instant)
         if state is None:
             first = next(events)
             state = evolve(initial_from(first), first)
         return advance_to(state, events, instant)
+
+    def _events_by(self, world: str, after: int, instant: str) -> Iterator[Event]:
+        """The events after a seq up to an instant, checked. The store finds them by the instant
+        stored beside each event; the record after the last one found is read and checked too,
+        so that an instant changed in the store cannot hide an event from a view of the past."""
+        records = self.store.read(world, max(after - 1, 0), until_at=instant)
+        for event in read_events(self._and_next(world, records, after), world, after, after > 0):
+            if event.at > instant:
+                return
+            yield event
+
+    def _and_next(self, world: str, records: Iterable[Record], after: int) -> Iterator[Record]:
+        last = after
+        for record in records:
+            last = record.seq
+            yield record
+        yield from self.store.read(world, last, until_seq=last + 1)
 
     def timeline(self, world: str, catch_up: bool = True) -> Timeline:
         """The world's timeline (kept, if this service keeps timelines), caught up with its log
@@ -446,8 +461,7 @@ class WorldService:
         refusal = check_within(current.start, current.clock, instant)
         if refusal:
             return refusal
-        events = list(read_events(self.store.read(world, until_at=instant), world))
-        return self.adopt(new, events)
+        return self.adopt(new, list(self._events_by(world, 0, instant)))
 
     def adopt(
         self, world: str, events: list[Event], progress: Progress | None = None

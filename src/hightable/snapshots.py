@@ -34,15 +34,24 @@ def encode_snapshot(world: str, state: State, digest: str) -> Snapshot:
     return Snapshot(world, state.seq, state.clock, body)
 
 
-def read_snapshot(snapshot: Snapshot) -> SnapshotBody | None:
+def decode_snapshot(snapshot: Snapshot) -> SnapshotBody | None:
     """The snapshot's body, or None when it cannot be read or is of an older format."""
     try:
         body = msgspec.json.decode(snapshot.body, type=SnapshotBody)
     except (msgspec.DecodeError, ValueError, TypeError):
         return None
-    if body.format != FORMAT or body.state.seq != snapshot.seq:
-        return None
-    return body
+    return body if body.format == FORMAT else None
+
+
+def filed_right(snapshot: Snapshot, body: SnapshotBody) -> bool:
+    """The seq and instant a store finds it by are its state's (which the seal vouches for)."""
+    return (body.state.seq, body.state.clock) == (snapshot.seq, snapshot.at)
+
+
+def read_snapshot(snapshot: Snapshot) -> SnapshotBody | None:
+    """The snapshot's body, if it can be read, is of this format, and is filed right."""
+    body = decode_snapshot(snapshot)
+    return body if body is not None and filed_right(snapshot, body) else None
 
 
 def vouched(snapshot: Snapshot, sealed: Record | None) -> SnapshotBody | None:

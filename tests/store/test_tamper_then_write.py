@@ -48,8 +48,8 @@ def test_chain_1_a_rewritten_last_event_is_not_buried_by_the_next_append(
         assert not WorldService(store).verify("w").ok  # type: ignore[union-attr]
 
 
-def forged_world(url: str) -> None:
-    """A world with a snapshot, whose stored snapshot then gains a million coins for john."""
+def snapshotted_world(url: str) -> None:
+    """Four members registered a minute apart and ten coins minted, with a snapshot among them."""
     with open_store(url) as store:
         service = WorldService(store, snapshot_every=4)
         service.create("w", START)
@@ -58,6 +58,12 @@ def forged_world(url: str) -> None:
             service.execute("w", register | {"at": f"2019-05-17T17:0{minute}:00Z"})
         mint = {"by": "table", "do": "mint", "to": "john", "amount": 10}
         assert isinstance(service.execute("w", mint | {"at": "2019-05-17T17:06:00Z"}), Accepted)
+
+
+def forged_world(url: str) -> None:
+    """The snapshotted world, whose stored snapshot then gains a million coins for john."""
+    snapshotted_world(url)
+    with open_store(url) as store:
         (seq, body), *_ = sql(store, "SELECT seq, body FROM snapshots WHERE world = 'w'")
         snapshot = msgspec.json.decode(bytes(body), type=SnapshotBody)
         snapshot.state.balances["john"] = 1_000_000
@@ -121,3 +127,70 @@ def test_chain_1_a_view_of_the_past_reads_no_changed_event(durable_url: str) -> 
             list(service.log("w", after=1, limit=3))
         with pytest.raises(Corrupt):
             list(service.export("w"))
+
+
+def test_chain_2_a_snapshot_filed_at_another_instant_is_never_used(durable_url: str) -> None:
+    """A true snapshot whose stored instant is moved back to the start would answer a view of
+    the past with a later world: it is not used, and verify names it."""
+    snapshotted_world(durable_url)
+    with open_store(durable_url) as store:
+        (seq,) = sql(store, "SELECT seq FROM snapshots WHERE world = 'w'")[0]
+        assert WorldService(store).verify("w").ok  # type: ignore[union-attr]
+        sql(store, "UPDATE snapshots SET at = ? WHERE world = 'w'", START)
+        service = WorldService(store)
+        past = service.state_at("w", "2019-05-17T17:01:30Z")
+        assert isinstance(past, State) and ["john"] == list(past.members)
+        verdict = service.verify("w")
+        assert not verdict.ok and seq == verdict.bad_seq  # type: ignore[union-attr]
+        assert "CHAIN-2" in (verdict.problem or "")  # type: ignore[union-attr]
+
+
+def test_chain_2_a_snapshot_with_its_tables_reordered_is_never_used(durable_url: str) -> None:
+    """The sealed digest covers the order of the state's tables, which the view's lists
+    follow: a true snapshot with its members reordered is not the sealed state."""
+    snapshotted_world(durable_url)
+    with open_store(durable_url) as store:
+        (seq, body), *_ = sql(store, "SELECT seq, body FROM snapshots WHERE world = 'w'")
+        snapshot = msgspec.json.decode(bytes(body), type=SnapshotBody)
+        snapshot.state.members = dict(reversed(snapshot.state.members.items()))
+        sql(store, "UPDATE snapshots SET body = ? WHERE world = 'w'", msgspec.json.encode(snapshot))
+        verdict = WorldService(store).verify("w")
+        assert not verdict.ok and seq == verdict.bad_seq  # type: ignore[union-attr]
+        state = WorldService(store).state("w")
+        assert isinstance(state, State)
+        assert ["john", "winston", "sofia", "charon"] == list(state.members)
+
+
+def test_chain_1_an_instant_moved_in_the_store_hides_no_event_from_the_past(
+    durable_url: str,
+) -> None:
+    """The mint's stored instant moved past a view's instant: the view and a fork at that
+    instant are refused as corruption, never answered without the mint."""
+    with open_store(durable_url) as store:
+        service = stored_world(store)
+        later = {"by": "table", "do": "register", "member": "ares", "name": "Ares"}
+        service.execute("w", later | {"at": "2019-05-17T17:40:00Z"})
+        sql(store, "UPDATE events SET at = ? WHERE world = 'w' AND seq = 6", "2019-05-17T17:35:00Z")
+        with pytest.raises(Corrupt) as caught:
+            service.state_at("w", "2019-05-17T17:20:00Z")
+        assert 6 == caught.value.seq
+        with pytest.raises(Corrupt):
+            service.fork("w", "what-if", "2019-05-17T17:20:00Z")
+
+
+def test_chain_1_a_tail_whose_stored_columns_changed_is_not_written_over(
+    durable_url: str,
+) -> None:
+    """The last event's stored instant and type changed (the body kept): the next append is
+    refused, so the world's clock in listings cannot be moved to 9999."""
+    with open_store(durable_url) as store:
+        service = stored_world(store)
+        sql(
+            store,
+            "UPDATE events SET at = ?, type = ? WHERE world = 'w' AND seq = 6",
+            "9999-12-31T23:59:59Z",
+            "member_registered",
+        )
+        with pytest.raises(Corrupt) as caught:
+            service.execute("w", MINT)
+        assert 6 == caught.value.seq

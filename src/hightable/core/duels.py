@@ -16,7 +16,7 @@ from hightable.core.excommunicado import in_effect
 from hightable.core.grants import grant_events, grant_refs, read_all, read_grant
 from hightable.core.markers import void_markers_of
 from hightable.core.rules import Refusal, refuse
-from hightable.core.state import Death, Duel, State, update
+from hightable.core.state import TABLE, Death, Duel, State, update
 from hightable.core.terms import Written
 
 KINDS["duel"] = lambda state: state.duels
@@ -351,5 +351,7 @@ def apply_duel_resolved(state: State, event: DuelResolved) -> None:
 
 @applies(MemberFell)
 def apply_member_fell(state: State, event: MemberFell) -> None:
-    death = Death(by=event.by, at=event.at, confirmed=True)
+    # Falling in a duel, or executed for a forfeit, is no member's own elimination: whoever
+    # resolved the duel did not kill, so no contract on the fallen is paid for it (CONTRACT-4).
+    death = Death(by=TABLE, at=event.at, confirmed=True)
     update(state.members, event.member, life="deceased", death=death)

@@ -190,14 +190,14 @@ def decide(state: State, cmd: Command) -> Outcome:
         if known is not None and known.digest == cid_digest:
             # A retry: the first outcome, whatever the clock says now (docs/rules.md, IDEM-1).
             return Replayed(known.first_seq, known.last_seq)
-    if cmd.world is not None and cmd.world != state.world:
-        return refuse("ID-3", f"this is world {state.world!r}, not {cmd.world!r}")
     if cmd.at < state.clock:
         return refuse("TIME-1", f"{cmd.at} is before the world's clock, {state.clock}")
     if known is not None:
         return refuse(
             "IDEM-1", f"cid {cmd.cid!r} was used by another command (seq {known.first_seq})"
         )
+    if cmd.world is not None and cmd.world != state.world:  # ID-3, after IDEM-1 (§13)
+        return refuse("ID-3", f"this is world {state.world!r}, not {cmd.world!r}")
     draft = Draft(state, cmd, cmd.at, cid_digest)
     work, events = fall_deadlines(state, cmd.at, draft)
     refusal = check_names(work, cmd, spec) or check_life(work, cmd, spec)

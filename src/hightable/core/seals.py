@@ -17,7 +17,7 @@ from hightable.core.engine import applies
 from hightable.core.events import Event, event_type
 from hightable.core.state import State
 
-_encoder = msgspec.json.Encoder(order="deterministic")
+_encoder = msgspec.json.Encoder()  # in the order of the state's own tables: lists follow it
 
 
 @event_type
@@ -28,8 +28,9 @@ class StateSealed(Event, tag="state_sealed"):
 
 
 def state_digest(state: State) -> str:
-    """sha256 of the state's JSON with sorted keys; the world's id is left out, so that a fork or
-    an import, which renames the world, keeps the digests its log carries."""
+    """sha256 of the state's JSON, its tables in their own order (a replay gives the same order,
+    and the view's lists follow it); the world's id is left out, so that a fork or an import,
+    which renames the world, keeps the digests its log carries."""
     return hashlib.sha256(_encoder.encode(structs.replace(state, world=""))).hexdigest()
 
 

@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from hightable.core.chain import GENESIS, Record, head_problem, link
+from hightable.core.chain import GENESIS, Record, chain_problem, head_problem, link
 from hightable.errors import Conflict, Corrupt, StoreError
 
 PAGE = 5_000  # records fetched per round trip when reading a long log
@@ -123,16 +123,14 @@ def check_tail(world: str, recorded: tuple[int, str], tail: Sequence[Record]) ->
         bad, text = problem or (1, "")
         raise Corrupt(f"world {world}: seq {bad}: {text}, before this append; run verify", bad)
     before = tail[1] if len(tail) > 1 else None
-    if (before.seq if before else 0) != last.seq - 1:
-        raise Corrupt(f"world {world}: seq {last.seq}: the record before it is missing", seq)
     try:
-        linked = link(
-            bytes.fromhex(before.hash) if before else GENESIS, last.body
-        ) == bytes.fromhex(last.hash)
+        prev = bytes.fromhex(before.hash) if before else GENESIS
     except ValueError:
-        linked = False
-    if not linked:
-        raise Corrupt(f"world {world}: seq {seq}: its bytes do not match its hash; run verify", seq)
+        prev = b""
+    # The link and the columns stored beside the body (seq, instant, type), as verify checks.
+    problem = chain_problem(last, (before.seq if before else 0) + 1, prev)
+    if problem:
+        raise Corrupt(f"world {world}: {problem[1]}, before this append; run verify", problem[0])
 
 
 def check_next(world: str, records: Sequence[Record], head: tuple[int, str]) -> None:
