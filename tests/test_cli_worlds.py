@@ -246,3 +246,15 @@ def test_world_token_refuses_an_unknown_world_or_member(store: Path) -> None:
     assert 1 == code and "ID-3" in printed
     code, printed = run("world", "token", "parabellum", "--member", "nobody")
     assert 1 == code and "ID-3" in printed
+
+
+def test_idem_1_a_retried_command_line_without_at_is_the_same_command(store: Path) -> None:
+    """`do --cid` without `--at` defaults to the clock; retried after the clock moved on, it
+    takes the stored command's own instant and is answered as the first time (IDEM-1)."""
+    assert 0 == run("world", "new", "w", "--start", "2019-05-17T17:00:00Z")[0]
+    assert 0 == run("do", "w", "--by", "table", "register", "member=john", "name=John")[0]
+    pay = ["do", "w", "--by", "table", "--cid", "mint-1", "mint", "to=john", "amount=5"]
+    assert 0 == run(*pay)[0]
+    assert 0 == run("do", "w", "--by", "table", "--at", "2019-05-17T18:00:00Z", "tick")[0]
+    code, output = run(*pay)
+    assert 0 == code and "(a retry: the first outcome)" in output

@@ -146,6 +146,10 @@ def test_batches_each_on_its_own_or_atomic(world: World) -> None:
     )
     assert 409 == atomic.status_code and not atomic.json()["applied"]
     assert ("COIN-2", "commands[1]: ") == (atomic.json()["rule"], atomic.json()["message"][:13])
+    # The lawful command of the refused batch is reported as not applied, with no events.
+    assert {"status": 409, "outcome": "not_applied", "events": [], "refusal": None} == (
+        atomic.json()["outcomes"][0]
+    )
     assert (
         6
         == world.client.get(

@@ -167,7 +167,7 @@ def add_routes(app: FastAPI, service: WorldService) -> None:
         for command in body.commands:
             writer(service, world, presented(authorization, token), command.get("by"))
         batch = service.execute_batch(world, body.commands, atomic=body.atomic)
-        items = [batch_item(service, world, outcome) for outcome in batch.outcomes]
+        items = [batch_item(service, world, o, batch.applied) for o in batch.outcomes]
         if not batch.applied and body.atomic:
             index, refusal = next(
                 (n, o) for n, o in enumerate(batch.outcomes) if isinstance(o, Refusal)
@@ -314,10 +314,12 @@ def add_routes(app: FastAPI, service: WorldService) -> None:
         )
 
 
-def batch_item(service: WorldService, world: str, outcome: Any) -> BatchItem:
+def batch_item(service: WorldService, world: str, outcome: Any, applied: bool) -> BatchItem:
     if isinstance(outcome, Refusal):
         body = RefusalBody(**msgspec.to_builtins(outcome))
         return BatchItem(status=status_of(outcome), outcome="refused", refusal=body)
+    if not applied:  # judged lawful, but an atomic batch stores all or nothing: nothing stored
+        return BatchItem(status=409, outcome="not_applied")
     events = [to_dict(e) for e in service.events_of(world, outcome)]
     return BatchItem(status=200, outcome=outcome_kind(outcome), events=events)
 

@@ -79,8 +79,11 @@ class BatchRequest(Request):
 
 
 class BatchItem(BaseModel):
-    status: int = Field(description="The status this command alone would have had.")
-    outcome: Literal["accepted", "replayed", "refused"]
+    status: int = Field(
+        description="The status this command alone would have had; 409 for a lawful command of"
+        " an atomic batch that was refused (`not_applied`: nothing of it was stored)."
+    )
+    outcome: Literal["accepted", "replayed", "refused", "not_applied"]
     events: list[dict[str, Any]] = []
     refusal: RefusalBody | None = None
 

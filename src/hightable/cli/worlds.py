@@ -15,9 +15,10 @@ from hightable.api.access import new_token
 from hightable.api.feed import MAX_SEQ
 from hightable.cli.app import StoreOption, app, fail, one_line, out, progress_bar, service_for
 from hightable.cli.files import MAX_COMMAND_FILE_BYTES, MAX_IMPORT_BYTES, read_bounded
-from hightable.core import Accepted, Outcome, Refusal, to_dict
+from hightable.core import Accepted, Outcome, Refusal, State, to_dict
 from hightable.core.dossier import ENVELOPE
 from hightable.core.instants import InstantError, parse_instant
+from hightable.service import WorldService
 from hightable.stories.loader import plain
 
 world_app = typer.Typer(help="Create and list the worlds of a store.", no_args_is_help=True)
@@ -113,7 +114,7 @@ def do_command(
         state = service.state(world)
         if isinstance(state, Refusal):
             fail(str(state), code=1)
-        defaults = {"by": by, "at": at or state.clock, "cid": cid}
+        defaults = {"by": by, "at": at or default_at(service, world, state, cid), "cid": cid}
         if file is not None:
             raws = [{**_present(defaults, "by", "at"), **raw} for raw in read_commands(file)]
         else:
@@ -132,6 +133,16 @@ def do_command(
     if not batch.applied:
         out.print("nothing was applied: the batch is atomic and a command was refused")
     raise typer.Exit(1 if refused else 0)
+
+
+def default_at(service: WorldService, world: str, state: State, cid: str | None) -> str:
+    """`--at` left out: the world's clock, or, for a retry of a command already stored under
+    this cid, its own instant, so that the retry is the same command (IDEM-1)."""
+    known = state.cids.get(cid) if cid is not None else None
+    if known is None:
+        return state.clock
+    first = next(service.log(world, known.first_seq - 1, limit=1), None)
+    return first.at if first is not None else state.clock
 
 
 def _present(values: dict[str, Any], *names: str) -> dict[str, Any]:
