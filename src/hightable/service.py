@@ -52,7 +52,7 @@ from hightable.core.rules import refuse
 from hightable.core.seals import StateSealed, state_digest
 from hightable.core.state import TABLE
 from hightable.errors import Conflict, Corrupt, HightableError, StoreError, WorldExists
-from hightable.snapshots import encode_snapshot, vouched
+from hightable.snapshots import FORMAT, encode_snapshot, vouched
 from hightable.store import EventStore, Snapshot
 from hightable.timeline import Timeline, Timelines
 
@@ -383,8 +383,14 @@ class WorldService:
         state, head = loaded.state, plan.records[-1]
         try:
             snapshot = encode_snapshot(world, state, head.hash)
+            digest = state_digest(state)
             sealed = StateSealed(
-                world=world, seq=state.seq + 1, at=state.clock, by=TABLE, digest=state_digest(state)
+                world=world,
+                seq=state.seq + 1,
+                at=state.clock,
+                by=TABLE,
+                digest=digest,
+                format=FORMAT,
             )
             record = seal([sealed], bytes.fromhex(head.hash))
         except Exception:

@@ -15,11 +15,11 @@ from hightable.checked import check_record
 from hightable.core import State
 from hightable.core.chain import Record
 from hightable.core.events import event_decoder
-from hightable.core.seals import StateSealed, state_digest
+from hightable.core.seals import STATE_FORMAT, StateSealed, state_digest
 from hightable.errors import Corrupt
 from hightable.store import Snapshot
 
-FORMAT = 4  # bump when State changes shape: older snapshots are then ignored
+FORMAT = STATE_FORMAT  # a snapshot of another shape is ignored
 log = logging.getLogger("hightable.snapshots")
 
 
@@ -79,6 +79,6 @@ def seal_problem(body: SnapshotBody, sealed: Record | None) -> str | None:
         return f"the record after it does not continue its chain ({error})"
     if not isinstance(event, StateSealed):
         return f"the record after it is {event.type}, not state_sealed"
-    if event.digest != state_digest(body.state):
+    if event.format != FORMAT or event.digest != state_digest(body.state):
         return "its state is not the one the chain sealed"
     return None

@@ -194,3 +194,20 @@ def test_chain_1_a_tail_whose_stored_columns_changed_is_not_written_over(
         with pytest.raises(Corrupt) as caught:
             service.execute("w", MINT)
         assert 6 == caught.value.seq
+
+
+def test_chain_2_a_seal_made_under_another_shape_of_the_state_is_not_checked() -> None:
+    """A log sealed by a hightable whose State had another shape still replays and verifies:
+    its seal vouches for snapshots of that shape, which are no longer used."""
+    from hightable.checked import check_seal
+    from hightable.core.seals import STATE_FORMAT, StateSealed
+    from hightable.core.state import initial_state
+
+    state = initial_state("w", START)
+    old = StateSealed(world="w", seq=1, at=START, by="table", digest="0" * 64, format=1)
+    check_seal("w", state, old)  # nothing to compare
+    forged = StateSealed(
+        world="w", seq=1, at=START, by="table", digest="0" * 64, format=STATE_FORMAT
+    )
+    with pytest.raises(Corrupt):
+        check_seal("w", state, forged)
