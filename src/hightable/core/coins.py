@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from hightable.core.authority import any_member, table_only
+from hightable.core.breaches import BreachRecorded
 from hightable.core.commands import Amount, Command, Id, command
 from hightable.core.engine import Draft, applies
-from hightable.core.events import BreachRecorded, Event, event_type
+from hightable.core.events import Event, event_type
 from hightable.core.excommunicado import aiding_is_breach
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import State, balance_of, move_balance

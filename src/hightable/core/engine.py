@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from hightable.core.commands import COMMANDS, Command, CommandSpec, digest, parse_command
-from hightable.core.events import Event, Resurfaced
+from hightable.core.events import Event
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import TABLE, CidRecord, State
 from hightable.errors import Corrupt
@@ -91,6 +91,7 @@ DeadlineHandler = Callable[[State, str, str, Draft], list[Event]]
 
 Guard = Callable[[State, Any], Refusal | None]
 FollowUp = Callable[[State, list[Event], Draft], list[Event]]
+Prelude = Callable[[State, Command, Draft], list[Event]]
 
 APPLIERS: dict[type[Event], Applier] = {}
 # A later chapter's rule on another chapter's command (PARLAY-1 on `eliminate`), judged after
@@ -98,6 +99,9 @@ APPLIERS: dict[type[Event], Applier] = {}
 GUARDS: dict[str, list[Guard]] = {}
 # Consequences of a command's events that another chapter keeps (terms met by an elimination).
 FOLLOWUPS: list[FollowUp] = []
+# Consequences of a member acting at all, before the command's own events (a presumed-dead
+# member who acts resurfaces, §2).
+PRELUDES: list[Prelude] = []
 DEADLINE_HANDLERS: dict[str, DeadlineHandler] = {}  # kind of deadline -> its consequences
 KINDS: dict[str, Callable[[State], dict[str, Any]]] = {}  # kind of object -> its table
 
@@ -121,6 +125,11 @@ def guard(do: str) -> Callable[[Guard], Guard]:
 def follow_up(consequence: FollowUp) -> FollowUp:
     FOLLOWUPS.append(consequence)
     return consequence
+
+
+def on_acting(prelude: Prelude) -> Prelude:
+    PRELUDES.append(prelude)
+    return prelude
 
 
 def on_deadline(kind: str) -> Callable[[DeadlineHandler], DeadlineHandler]:
@@ -204,9 +213,8 @@ def decide(state: State, cmd: Command) -> Outcome:
     refusal = refusal or spec.authority(work, cmd)
     if refusal:
         return refusal
-    actor = work.members.get(cmd.by)
-    if actor is not None and actor.life == "presumed_dead":
-        events.append(draft.event(Resurfaced, member=cmd.by))
+    for prelude in PRELUDES:
+        events += prelude(work, cmd, draft)
     outcome = spec.handler(work, cmd, draft)
     if isinstance(outcome, Refusal):
         return outcome

@@ -24,20 +24,6 @@ class Event(msgspec.Struct, tag_field="type", kw_only=True, omit_defaults=True, 
     digest: str | None = None
 
 
-class BreachRecorded(Event, tag="breach_recorded"):
-    """A rule broken but not prevented: the rule, the member, the place (§12)."""
-
-    member: str
-    rule: str
-    place: str | None = None
-
-
-class Resurfaced(Event, tag="resurfaced"):
-    """A presumed-dead member acted, and so lives again (§2)."""
-
-    member: str
-
-
 EVENT_TYPES: dict[str, type[Event]] = {}
 
 
@@ -47,9 +33,6 @@ def event_type(cls: type[Event]) -> type[Event]:
     EVENT_TYPES[cls.type] = cls
     return cls
 
-
-event_type(BreachRecorded)
-event_type(Resurfaced)
 
 _encoder = msgspec.json.Encoder(order="sorted")
 

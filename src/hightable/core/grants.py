@@ -12,11 +12,12 @@ from typing import Any
 
 from hightable.core.commands import MAX_AMOUNT
 from hightable.core.contracts import ContractCancelled
-from hightable.core.engine import Draft, applies
-from hightable.core.events import Event, event_type
+from hightable.core.engine import Draft
+from hightable.core.events import Event
+from hightable.core.excommunicado import ExcommunicadoLifted
 from hightable.core.families import MemberAdmitted
 from hightable.core.hotels import HotelConsecrated, ManagerAppointed
-from hightable.core.state import State, clear_deadline, update
+from hightable.core.state import State
 from hightable.core.texts import shown
 
 GRANTS = {"admit": "family", "cancel_contracts_on": "member", "consecrate": "hotel"}
@@ -95,13 +96,6 @@ def grant_refs(name: str, grants: list[Any]) -> Iterator[tuple[str, str, str]]:
             yield f"{name}[{index}]", GRANTS[grant[0]], grant[1]
 
 
-@event_type
-class ExcommunicadoLifted(Event, tag="excommunicado_lifted"):
-    member: str
-    terms: str | None = None
-    duel: str | None = None
-
-
 def grant_events(
     draft: Draft,
     member_id: str,
@@ -146,15 +140,3 @@ def _grant_events(
     if kind == "consecrate" and not state.hotels[grant[1]].consecrated:
         return [draft.event(HotelConsecrated, hotel=grant[1], terms=terms)]
     return []
-
-
-@applies(ExcommunicadoLifted)
-def apply_excommunicado_lifted(state: State, event: ExcommunicadoLifted) -> None:
-    update(
-        state.members,
-        event.member,
-        excommunicado=False,
-        excommunicado_from=None,
-        lifted_by_terms=event.terms,
-    )
-    clear_deadline(state, f"excommunicado:{event.member}")

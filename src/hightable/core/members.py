@@ -6,8 +6,8 @@ from typing import Literal
 
 from hightable.core.authority import table_only
 from hightable.core.commands import Command, Id, Text, command
-from hightable.core.engine import KINDS, Draft, applies
-from hightable.core.events import Event, Resurfaced, event_type
+from hightable.core.engine import KINDS, Draft, applies, on_acting
+from hightable.core.events import Event, event_type
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import Member, State, update
 
@@ -26,6 +26,13 @@ class MemberRegistered(Event, tag="member_registered"):
 class OfficeAppointed(Event, tag="office_appointed"):
     member: str
     office: str
+
+
+@event_type
+class Resurfaced(Event, tag="resurfaced"):
+    """A presumed-dead member acted, and so lives again (§2)."""
+
+    member: str
 
 
 class Register(Command, tag="register"):
@@ -48,6 +55,15 @@ def decide_appoint(state: State, cmd: Appoint, draft: Draft) -> list[Event] | Re
     if cmd.office in state.members[cmd.member].offices:  # ROLE-2
         return refuse("ROLE-2", f"{cmd.member} already holds the office of {cmd.office}")
     return [draft.event(OfficeAppointed, member=cmd.member, office=cmd.office)]
+
+
+@on_acting
+def resurfacing(state: State, cmd: Command, draft: Draft) -> list[Event]:
+    """§2: a presumed-dead member who acts is alive again, before what they do is judged."""
+    actor = state.members.get(cmd.by)
+    if actor is not None and actor.life == "presumed_dead":
+        return [draft.event(Resurfaced, member=cmd.by)]
+    return []
 
 
 @applies(MemberRegistered)

@@ -233,11 +233,6 @@ def update(table: dict[str, Any], object_id: str, /, **changes: Any) -> None:
     table[object_id] = structs.replace(table[object_id], **changes)
 
 
-def add_breach(state: State, member_id: str, rule: str) -> None:
-    member = state.members[member_id]
-    update(state.members, member_id, breaches=member.breaches + (rule,))
-
-
 def balance_of(state: State, account: str) -> int:
     """The balance of a member, a hotel, or the table treasury."""
     return state.balances.get(account, 0)

@@ -11,11 +11,13 @@ from typing import Annotated, Any, Literal
 from msgspec import Meta
 
 from hightable.core.authority import any_member, holds_office
+from hightable.core.breaches import BreachRecorded
 from hightable.core.coins import CoinsTransferred, check_positive
 from hightable.core.commands import Command, Id, InstantText, command
 from hightable.core.elimination import MemberEliminated
 from hightable.core.engine import KINDS, Draft, applies, follow_up, on_deadline
-from hightable.core.events import BreachRecorded, Event, event_type, sorted_keys
+from hightable.core.events import Event, event_type, sorted_keys
+from hightable.core.excommunicado import ExcommunicadoRestored
 from hightable.core.families import MemberExiled, check_unattached
 from hightable.core.grants import (
     grant_events,
@@ -89,14 +91,6 @@ class TermsExpired(Event, tag="terms_expired"):
 @event_type
 class FealtySworn(Event, tag="fealty_sworn"):
     member: str
-
-
-@event_type
-class ExcommunicadoRestored(Event, tag="excommunicado_restored"):
-    """TERMS-3: the lift is revoked; the excommunicado is in effect at once."""
-
-    member: str
-    terms: str
 
 
 class OfferTerms(Command, tag="offer_terms"):
@@ -398,14 +392,3 @@ def apply_terms_expired(state: State, event: TermsExpired) -> None:
 @applies(FealtySworn)
 def apply_fealty_sworn(state: State, event: FealtySworn) -> None:
     update(state.members, event.member, in_service=True)
-
-
-@applies(ExcommunicadoRestored)
-def apply_excommunicado_restored(state: State, event: ExcommunicadoRestored) -> None:
-    update(
-        state.members,
-        event.member,
-        excommunicado=True,
-        excommunicado_from=event.at,
-        lifted_by_terms=None,
-    )
