@@ -95,8 +95,8 @@ class Terms(msgspec.Struct, frozen=True, gc=False):
 
     offerer: str
     to: str
-    grants: tuple[Any, ...]
-    requires: tuple[Any, ...]
+    grants: tuple[object, ...]  # written as in the log (grants.py reads them)
+    requires: tuple[object, ...]
     grant_on: str
     deadline: str | None = None
     state: str = "offered"  # offered | accepted | fulfilled | renounced | expired
@@ -110,7 +110,7 @@ class Duel(msgspec.Struct, frozen=True, gc=False):
     state: str = "challenged"  # challenged | sanctioned | resolved
     place: str | None = None
     hour: str | None = None
-    terms: dict[str, tuple[Any, ...]] = {}
+    terms: dict[str, tuple[object, ...]] = {}  # grants, written as in the log
     second: dict[str, str] = {}
     stand_in: dict[str, str] = {}
     arrived: tuple[str, ...] = ()  # sides whose fighter arrived by the hour
