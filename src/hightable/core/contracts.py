@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from msgspec.structs import replace
 
@@ -85,7 +85,7 @@ def contractor_matches_open(cmd: PostContract) -> str | None:
     return None
 
 
-def authorize_post(state: State, cmd: Any) -> Refusal | None:
+def authorize_post(state: State, cmd: PostContract) -> Refusal | None:
     """A member posts for themselves; only a seat holder draws on the treasury."""
     if cmd.by == TABLE:
         return refuse("ROLE-1", "post_contract is a member's act; the table funds through a seat")

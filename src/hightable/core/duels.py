@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import Meta
@@ -203,7 +203,9 @@ def decide_sanction_duel(state: State, cmd: SanctionDuel, draft: Draft) -> list[
     return [draft.event(DuelSanctioned, duel=cmd.duel, place=cmd.place, hour=cmd.hour, terms=terms)]
 
 
-def check_naming(state: State, cmd: Any, role: str, named: dict[str, str]) -> Refusal | str:
+def check_naming(
+    state: State, cmd: NameSecond | NameStandIn, role: str, named: dict[str, str]
+) -> Refusal | str:
     """DUEL-4: one second and one stand-in per principal, before the hour, not of the other side."""
     duel = state.duels[cmd.duel]
     side = next((s for s in SIDES if principal(duel, s) == cmd.by), None)

@@ -7,7 +7,7 @@ through the events declared here.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from msgspec import Meta
 
@@ -95,7 +95,7 @@ def aiding_is_breach(state: State, helper: str, member_id: str) -> bool:
     )
 
 
-def authorize_excommunicate(state: State, cmd: Any) -> Refusal | None:
+def authorize_excommunicate(state: State, cmd: Excommunicate) -> Refusal | None:
     """The Table's officers may cast anyone out; a manager, only for a breach on their grounds."""
     if holds_office(state, cmd.by, "adjudicator", "elder", "seat"):
         return None

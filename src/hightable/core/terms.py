@@ -133,7 +133,7 @@ def offer_refs(cmd: OfferTerms) -> Iterator[tuple[str, str, str]]:
     yield from requirement_refs("requires", cmd.requires)
 
 
-def authorize_offer(state: State, cmd: Any) -> Refusal | None:
+def authorize_offer(state: State, cmd: OfferTerms) -> Refusal | None:
     """The Table's officers offer any terms; a family head offers only `admit` to their family."""
     if holds_office(state, cmd.by, "elder", "adjudicator", "seat"):
         return None
