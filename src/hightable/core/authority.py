@@ -12,8 +12,12 @@ def holds_office(state: State, actor: str, *offices: str) -> bool:
     return member is not None and any(office in member.offices for office in offices)
 
 
-def table_only(state: State, cmd: Command) -> Refusal | None:
-    """ROLE-1: commands of the High Table itself."""
+def the_table(state: State, cmd: Command) -> Refusal | None:
+    """ROLE-1: commands of the High Table itself (§13's first row; for `mint` it is also how
+    COIN-3's "only table mints" is kept, refused with ROLE-1 as §13 says).
+
+    Not the HTTP API's check of a table token, which is ACCESS-2's.
+    """
     if cmd.by != TABLE:
         return refuse("ROLE-1", f"only the table may {cmd.do}; {cmd.by} is not the table")
     return None

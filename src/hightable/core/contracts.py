@@ -148,7 +148,7 @@ def decide_raise_bounty(state: State, cmd: RaiseBounty, draft: Draft) -> list[Ev
 @command(ClaimContract, authority=any_member, refs={"contract": "contract"})
 def decide_claim_contract(state: State, cmd: ClaimContract, draft: Draft) -> list[Event] | Refusal:
     contract = state.contracts[cmd.contract]
-    if not contract.open and cmd.by != contract.contractor:  # CONTRACT-9
+    if not contract.broadcast and cmd.by != contract.contractor:  # CONTRACT-9
         return refuse(
             "CONTRACT-9", f"{cmd.contract} is for {contract.contractor} alone, not {cmd.by}"
         )
@@ -188,7 +188,7 @@ def apply_contract_posted(state: State, event: ContractPosted) -> None:
         client=event.by,
         target=event.target,
         bounty=event.bounty,
-        open=event.open,
+        broadcast=event.open,
         funded_by=event.funded_by,
         contractor=event.contractor,
     )

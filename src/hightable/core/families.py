@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hightable.core.authority import holds_office, table_only
+from hightable.core.authority import holds_office, the_table
 from hightable.core.commands import Command, Id, Text, command
 from hightable.core.engine import KINDS, Draft, applies
 from hightable.core.events import Event, event_type
@@ -111,7 +111,7 @@ def table_or_adjudicator(state: State, cmd: Command) -> Refusal | None:
 
 @command(
     FoundFamily,
-    authority=table_only,
+    authority=the_table,
     creates=("family", "family"),
     refs={"head": "member"},
     parties=("head",),

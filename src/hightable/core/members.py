@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from hightable.core.authority import table_only
+from hightable.core.authority import the_table
 from hightable.core.commands import Command, Id, Text, command
 from hightable.core.engine import KINDS, Draft, applies, on_acting
 from hightable.core.events import Event, event_type
@@ -45,12 +45,12 @@ class Appoint(Command, tag="appoint"):
     office: Office
 
 
-@command(Register, authority=table_only, creates=("member", "account"))
+@command(Register, authority=the_table, creates=("member", "account"))
 def decide_register(state: State, cmd: Register, draft: Draft) -> list[Event]:
     return [draft.event(MemberRegistered, member=cmd.member, name=cmd.name)]
 
 
-@command(Appoint, authority=table_only, refs={"member": "member"}, parties=("member",))
+@command(Appoint, authority=the_table, refs={"member": "member"}, parties=("member",))
 def decide_appoint(state: State, cmd: Appoint, draft: Draft) -> list[Event] | Refusal:
     if cmd.office in state.members[cmd.member].offices:  # ROLE-2
         return refuse("ROLE-2", f"{cmd.member} already holds the office of {cmd.office}")

@@ -67,7 +67,9 @@ class Contract(msgspec.Struct, frozen=True, gc=False):
     client: str
     target: str
     bounty: int
-    open: bool
+    # Open to any claimant, or for the named contractor alone (CONTRACT-9); kept under the
+    # event's name, `open`, so that the state's JSON and its sealed digest are unchanged.
+    broadcast: bool = msgspec.field(name="open")
     funded_by: str
     contractor: str | None = None
     state: str = "open"  # open | claimed | cancelled
