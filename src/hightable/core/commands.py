@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, TypeVar, Union
@@ -202,12 +202,12 @@ def digest(cmd: Command) -> str:
 _WHERE = re.compile(r"^(?P<problem>.*?)(?: - at `\$(?P<where>[^`]*)`)?$", re.S)
 
 
-def describe_error(error: msgspec.ValidationError, raw: dict[str, Any]) -> str:
+def describe_error(error: msgspec.ValidationError, raw: Mapping[str, object]) -> str:
     """A CMD-1 message naming the field: `amount: expected int, got str`."""
     return escaped(_describe(str(error), raw))
 
 
-def _describe(error: str, raw: dict[str, Any]) -> str:
+def _describe(error: str, raw: Mapping[str, object]) -> str:
     match = _WHERE.match(error)
     if match is None:
         return error[: SHOWN_LENGTH * 2]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, Union
 
 import msgspec
@@ -42,12 +43,13 @@ def canonical_json(event: Event) -> bytes:
     return _encoder.encode(event)
 
 
-def sorted_keys(value: Any) -> Any:
+def sorted_keys(value: object) -> object:
     """A JSON value with every mapping's keys sorted, as a replay from canonical JSON has them."""
     return msgspec.json.decode(_encoder.encode(value))
 
 
 def to_dict(event: Event) -> dict[str, Any]:
+    """The event as a JSON object, its keys sorted."""
     document: dict[str, Any] = msgspec.json.decode(canonical_json(event))
     return document
 
@@ -58,15 +60,15 @@ def decode_event(data: bytes | str) -> Event:
     return event
 
 
-def convert_event(data: dict[str, Any]) -> Event:
+def convert_event(data: Mapping[str, object]) -> Event:
     event: Event = msgspec.convert(data, type=event_decoder().type)
     return event
 
 
-_decoders: dict[int, msgspec.json.Decoder[Any]] = {}
+_decoders: dict[int, msgspec.json.Decoder[Event]] = {}
 
 
-def event_decoder() -> msgspec.json.Decoder[Any]:
+def event_decoder() -> msgspec.json.Decoder[Event]:
     """A decoder for every event type registered so far (chapters register on import)."""
     count = len(EVENT_TYPES)
     if count not in _decoders:

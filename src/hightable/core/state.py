@@ -6,13 +6,14 @@ independent state cheaply: decide uses it only when a deadline falls before the 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVar
 
 import msgspec
 from msgspec import structs
 
 from hightable.core.overlay import Overlay
 
+S = TypeVar("S", bound=msgspec.Struct)  # a frozen entity of a table
 TABLE = "table"  # the built-in actor of the High Table, and the name of its treasury
 
 
@@ -230,7 +231,7 @@ def index_remove(index: dict[str, tuple[str, ...]], key: str, object_id: str) ->
         index[key] = entries[:at] + entries[at + 1 :]
 
 
-def update(table: dict[str, Any], object_id: str, /, **changes: Any) -> None:
+def update(table: dict[str, S], object_id: str, /, **changes: object) -> None:
     """Replace one frozen entity of a table with a changed copy."""
     table[object_id] = structs.replace(table[object_id], **changes)
 

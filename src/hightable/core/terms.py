@@ -6,7 +6,7 @@ How grants and requirements are written and carried out is in `grants.py`, share
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any, Literal
+from typing import Literal
 
 from hightable.core.authority import any_member, holds_office
 from hightable.core.breaches import BreachRecorded
@@ -330,7 +330,7 @@ def terms_run_out(state: State, terms_id: str, instant: str, draft: Draft) -> li
     """TIME-2: unfulfilled terms expire at their deadline; accepted ones are revoked (TERMS-3)."""
     terms = state.terms[terms_id]
 
-    def at_deadline(cls: type[Event], **fields: Any) -> Event:
+    def at_deadline(cls: type[Event], **fields: object) -> Event:
         return draft.deadline_event(cls, at=instant, **fields)
 
     events = [at_deadline(TermsExpired, terms=terms_id)]
