@@ -5,6 +5,7 @@ Importing this package registers every chapter's commands, events and deadlines.
 
 from hightable.core import (  # noqa: F401  (each chapter registers itself on import)
     alliances,
+    breaches,
     coins,
     contracts,
     duels,

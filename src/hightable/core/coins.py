@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from hightable.core.authority import any_member, table_only
+from hightable.core.authority import any_member, the_table
+from hightable.core.breaches import BreachRecorded
 from hightable.core.commands import Amount, Command, Id, command
 from hightable.core.engine import Draft, applies
-from hightable.core.events import BreachRecorded, Event, event_type
+from hightable.core.events import Event, event_type
 from hightable.core.excommunicado import aiding_is_breach
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import State, balance_of, move_balance
@@ -48,9 +49,9 @@ def check_covered(state: State, account: str, amount: int, purpose: str) -> Refu
     return None
 
 
-@command(Mint, authority=table_only, refs={"to": "account"}, parties=("to",))
+@command(Mint, authority=the_table, refs={"to": "account"}, parties=("to",))
 def decide_mint(state: State, cmd: Mint, draft: Draft) -> list[Event] | Refusal:
-    # COIN-3: only the table mints (table_only above, refused with ROLE-1 per §13).
+    # COIN-3: only the table mints (the authority `the_table` above, refused with ROLE-1, §13).
     return check_positive(cmd.amount, "amount") or [
         draft.event(CoinsMinted, to=cmd.to, amount=cmd.amount)
     ]

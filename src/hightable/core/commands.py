@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Annotated, Any, ClassVar, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, TypeVar, Union
 
 import msgspec
 from msgspec import Meta, structs
 
+from hightable.core.events import Event
 from hightable.core.instants import MAX_INSTANT_TEXT, InstantError, is_canonical, parse_instant
 from hightable.core.rules import Refusal, refuse
+from hightable.core.state import State
 from hightable.core.texts import SHOWN_LENGTH, escaped, first_surrogate_path, shown
+
+if TYPE_CHECKING:
+    from hightable.core.engine import Draft
 
 # Limits: a value past them is malformed (CMD-1), not a slow disaster. Every text, at any depth,
 # is also Unicode scalar values only (texts.py); a negative amount within the limit is COIN-1.
@@ -45,24 +50,28 @@ class Command(msgspec.Struct, tag_field="do", kw_only=True, forbid_unknown_field
     world: Id | None = None
 
 
-Authority = Callable[[Any, Any], Refusal | None]
-Nested = Callable[[Any], Iterator[tuple[str, str, str]]]
-Handler = Callable[[Any, Any, Any], Any]
+# What a command of class C declares: each function takes a C, so that mypy checks a handler
+# against the command it is registered for.
+C = TypeVar("C", bound=Command)
+Authority = Callable[[State, C], Refusal | None]
+Nested = Callable[[C], Iterator[tuple[str, str, str]]]
+Validate = Callable[[C], str | None]
+Handler = Callable[[State, C, "Draft"], list[Event] | Refusal]
 
 
 @dataclass(frozen=True)
-class CommandSpec:
+class CommandSpec(Generic[C]):
     """What the engine knows of a command beyond its fields."""
 
-    cls: type[Command]
-    handler: Handler
-    authority: Authority
+    cls: type[C]
+    handler: Handler[C]
+    authority: Authority[C]
     refs: dict[str, str] = field(default_factory=dict)  # field -> kind of object it names
     creates: tuple[str, str] | None = None  # (field, kind) of the object it creates
     parties: tuple[str, ...] = ()  # member fields LIFE-1 guards
     instants: tuple[str, ...] = ()  # instant fields besides `at`
-    nested: Nested | None = None  # (path, kind, id) of objects named inside values
-    validate: Callable[[Any], str | None] | None = None  # CMD-1 checks across fields
+    nested: Nested[C] | None = None  # (path, kind, id) of objects named inside values
+    validate: Validate[C] | None = None  # CMD-1 checks across fields
 
     @cached_property
     def id_fields(self) -> tuple[str, ...]:
@@ -75,23 +84,24 @@ class CommandSpec:
         return ("at", *self.instants)
 
 
-COMMANDS: dict[str, CommandSpec] = {}
+# Each spec is of its own command's class; `decide` pairs a command with the spec of its `do`.
+COMMANDS: dict[str, CommandSpec[Any]] = {}
 
 
 def command(
-    cls: type[Command],
+    cls: type[C],
     *,
-    authority: Authority,
+    authority: Authority[C],
     refs: dict[str, str] | None = None,
     creates: tuple[str, str] | None = None,
     parties: tuple[str, ...] = (),
     instants: tuple[str, ...] = (),
-    nested: Nested | None = None,
-    validate: Callable[[Any], str | None] | None = None,
-) -> Callable[[Handler], Handler]:
+    nested: Nested[C] | None = None,
+    validate: Validate[C] | None = None,
+) -> Callable[[Handler[C]], Handler[C]]:
     """Register a command class and the function that decides it."""
 
-    def register(handler: Handler) -> Handler:
+    def register(handler: Handler[C]) -> Handler[C]:
         cls.do = str(cls.__struct_config__.tag)
         COMMANDS[cls.do] = CommandSpec(
             cls, handler, authority, refs or {}, creates, parties, instants, nested, validate
@@ -101,7 +111,7 @@ def command(
     return register
 
 
-def command_union() -> Any:
+def command_union() -> object:
     return Union[tuple(spec.cls for spec in COMMANDS.values())]  # noqa: UP007
 
 
@@ -135,7 +145,7 @@ def parse_command(raw: object) -> Command | Refusal:
     return check_ids(cmd, spec)
 
 
-def normalize_instants(cmd: Command, spec: CommandSpec) -> Command | Refusal:
+def normalize_instants(cmd: C, spec: CommandSpec[C]) -> C | Refusal:
     """CMD-1: `at` and the command's other instants, each in the canonical form."""
     normalized = {}
     for name in spec.instant_fields:
@@ -169,7 +179,7 @@ def is_slug(value: str) -> bool:
     return SLUG.fullmatch(value) is not None
 
 
-def check_ids(cmd: Command, spec: CommandSpec) -> Command | Refusal:
+def check_ids(cmd: C, spec: CommandSpec[C]) -> C | Refusal:
     """ID-1: every id the command names is a slug."""
     names = [(name, getattr(cmd, name)) for name in spec.id_fields]
     if spec.nested:
@@ -192,12 +202,12 @@ def digest(cmd: Command) -> str:
 _WHERE = re.compile(r"^(?P<problem>.*?)(?: - at `\$(?P<where>[^`]*)`)?$", re.S)
 
 
-def describe_error(error: msgspec.ValidationError, raw: dict[str, Any]) -> str:
+def describe_error(error: msgspec.ValidationError, raw: Mapping[str, object]) -> str:
     """A CMD-1 message naming the field: `amount: expected int, got str`."""
     return escaped(_describe(str(error), raw))
 
 
-def _describe(error: str, raw: dict[str, Any]) -> str:
+def _describe(error: str, raw: Mapping[str, object]) -> str:
     match = _WHERE.match(error)
     if match is None:
         return error[: SHOWN_LENGTH * 2]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from msgspec.structs import replace
 
@@ -85,7 +85,7 @@ def contractor_matches_open(cmd: PostContract) -> str | None:
     return None
 
 
-def authorize_post(state: State, cmd: Any) -> Refusal | None:
+def authorize_post(state: State, cmd: PostContract) -> Refusal | None:
     """A member posts for themselves; only a seat holder draws on the treasury."""
     if cmd.by == TABLE:
         return refuse("ROLE-1", "post_contract is a member's act; the table funds through a seat")
@@ -148,7 +148,7 @@ def decide_raise_bounty(state: State, cmd: RaiseBounty, draft: Draft) -> list[Ev
 @command(ClaimContract, authority=any_member, refs={"contract": "contract"})
 def decide_claim_contract(state: State, cmd: ClaimContract, draft: Draft) -> list[Event] | Refusal:
     contract = state.contracts[cmd.contract]
-    if not contract.open and cmd.by != contract.contractor:  # CONTRACT-9
+    if not contract.broadcast and cmd.by != contract.contractor:  # CONTRACT-9
         return refuse(
             "CONTRACT-9", f"{cmd.contract} is for {contract.contractor} alone, not {cmd.by}"
         )
@@ -188,7 +188,7 @@ def apply_contract_posted(state: State, event: ContractPosted) -> None:
         client=event.by,
         target=event.target,
         bounty=event.bounty,
-        open=event.open,
+        broadcast=event.open,
         funded_by=event.funded_by,
         contractor=event.contractor,
     )

@@ -2,30 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 from hightable.core.events import Event, to_dict
 from hightable.core.state import State
-from hightable.core.view import members_entry
+from hightable.core.view import Document, members_entry
 
 ENVELOPE = ("world", "seq", "at", "type", "by", "cid", "digest")
 OBJECT_FIELDS = ("marker", "terms", "duel", "contract", "alliance", "parlay", "family", "hotel")
 
 
-def mentions(fields: dict[str, Any], member_id: str) -> bool:
+def mentions(fields: Mapping[str, object], member_id: str) -> bool:
     return any(
         value == member_id or (isinstance(value, list) and member_id in value)
         for value in fields.values()
     )
 
 
-def dossier(events: Sequence[Event], state: State, member_id: str) -> dict[str, Any]:
+def dossier(events: Sequence[Event], state: State, member_id: str) -> Document:
     """Everything the ledger holds on a member as of `state`, whose log is `events`."""
     since: dict[str, str] = {}  # object id -> the instant it entered the log
     changed: dict[str, str] = {}  # object id -> the instant it last changed
-    timeline: list[dict[str, Any]] = []
-    breaches: list[dict[str, Any]] = []
+    timeline: list[Document] = []
+    breaches: list[Document] = []
     for event in events:
         fields = to_dict(event)
         for name in OBJECT_FIELDS:
@@ -38,7 +37,7 @@ def dossier(events: Sequence[Event], state: State, member_id: str) -> dict[str, 
             details = {k: v for k, v in fields.items() if k not in ENVELOPE}
             timeline.append({"at": event.at, "event": event.type, "by": event.by, **details})
 
-    def dated(kind: str, object_id: str, **facts: Any) -> dict[str, Any]:
+    def dated(kind: str, object_id: str, **facts: object) -> Document:
         key = f"{kind}:{object_id}"
         return {kind: object_id, **facts, "since": since.get(key), "changed": changed.get(key)}
 

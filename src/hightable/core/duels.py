@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import Meta
@@ -13,11 +13,17 @@ from hightable.core.commands import Command, Id, InstantText, Text, command
 from hightable.core.engine import KINDS, Draft, applies
 from hightable.core.events import Event, event_type, sorted_keys
 from hightable.core.excommunicado import in_effect
-from hightable.core.grants import grant_events, grant_refs, read_all, read_grant
+from hightable.core.grants import (
+    Written,
+    first_problem,
+    grant_events,
+    grant_refs,
+    grants_of,
+    read_grant,
+)
 from hightable.core.markers import void_markers_of
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import TABLE, Death, Duel, State, update
-from hightable.core.terms import Written
 
 KINDS["duel"] = lambda state: state.duels
 
@@ -43,7 +49,7 @@ class DuelSanctioned(Event, tag="duel_sanctioned"):
     duel: str
     place: str
     hour: str
-    terms: dict[str, list[Any]]
+    terms: dict[str, list[object]]
 
 
 @event_type
@@ -170,11 +176,10 @@ def sanction_refs(cmd: SanctionDuel) -> Iterator[tuple[str, str, str]]:
 
 
 def sanction_is_well_formed(cmd: SanctionDuel) -> str | None:
-    for name in ("challenger_wins", "challenged_wins"):
-        problem = read_all(getattr(cmd.terms, name), read_grant, f"terms.{name}")
-        if isinstance(problem, str):
-            return problem
-    return None
+    terms = cmd.terms
+    return first_problem(
+        terms.challenger_wins, read_grant, "terms.challenger_wins"
+    ) or first_problem(terms.challenged_wins, read_grant, "terms.challenged_wins")
 
 
 @command(
@@ -198,7 +203,9 @@ def decide_sanction_duel(state: State, cmd: SanctionDuel, draft: Draft) -> list[
     return [draft.event(DuelSanctioned, duel=cmd.duel, place=cmd.place, hour=cmd.hour, terms=terms)]
 
 
-def check_naming(state: State, cmd: Any, role: str, named: dict[str, str]) -> Refusal | str:
+def check_naming(
+    state: State, cmd: NameSecond | NameStandIn, role: str, named: dict[str, str]
+) -> Refusal | str:
     """DUEL-4: one second and one stand-in per principal, before the hour, not of the other side."""
     duel = state.duels[cmd.duel]
     side = next((s for s in SIDES if principal(duel, s) == cmd.by), None)
@@ -295,7 +302,7 @@ def decide_resolve_duel(state: State, cmd: ResolveDuel, draft: Draft) -> list[Ev
     winning_principal = principal(duel, winner) if winner else None
     if winning_principal and winning_principal not in dead:
         grants = duel.terms.get(f"{winner}_wins", ())
-        events += grant_events(draft, winning_principal, grants, duel=cmd.duel)
+        events += grant_events(draft, winning_principal, grants_of(grants), duel=cmd.duel)
     return events
 
 

@@ -1,22 +1,17 @@
-"""Chapter 12: elimination, fines, and the breaches the ledger records (LIFE-2, LIFE-3, HOTEL-2)."""
+"""Chapter 12: elimination and fines (LIFE-2, LIFE-3, HOTEL-2); the breaches it records are
+in `breaches.py`."""
 
 from __future__ import annotations
 
 from hightable.core.authority import any_member, offices
+from hightable.core.breaches import BreachRecorded
 from hightable.core.coins import check_covered, check_positive
 from hightable.core.commands import Amount, Command, Id, Text, command
 from hightable.core.engine import Draft, applies
-from hightable.core.events import BreachRecorded, Event, event_type
+from hightable.core.events import Event, event_type
 from hightable.core.markers import void_markers_of
 from hightable.core.rules import Refusal, refuse
-from hightable.core.state import (
-    TABLE,
-    Death,
-    State,
-    add_breach,
-    move_balance,
-    update,
-)
+from hightable.core.state import TABLE, Death, State, move_balance, update
 
 
 @event_type
@@ -101,11 +96,3 @@ def apply_member_eliminated(state: State, event: MemberEliminated) -> None:
 def apply_fined(state: State, event: Fined) -> None:
     move_balance(state, event.member, -event.amount)
     move_balance(state, TABLE, event.amount)
-
-
-@applies(BreachRecorded)
-def apply_breach_recorded(state: State, event: BreachRecorded) -> None:
-    add_breach(state, event.member, event.rule)
-    if event.place in state.hotels:
-        hotel = state.hotels[event.place]
-        update(state.hotels, event.place, breached_by=hotel.breached_by + (event.member,))

@@ -7,16 +7,18 @@ command's `at`: no wall clock, no randomness, no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 import msgspec
 
-from hightable.core.commands import COMMANDS, Command, CommandSpec, digest, parse_command
-from hightable.core.events import Event, Resurfaced
+from hightable.core.commands import COMMANDS, C, Command, CommandSpec, digest, parse_command
+from hightable.core.events import Event
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import TABLE, CidRecord, State
 from hightable.errors import Corrupt
+
+E = TypeVar("E", bound=Event)
 
 
 class CorruptLog(Corrupt):
@@ -86,33 +88,43 @@ class Draft:
         return event
 
 
-Applier = Callable[[State, Any], None]
+Applier = Callable[[State, E], None]
 DeadlineHandler = Callable[[State, str, str, Draft], list[Event]]
 
-Guard = Callable[[State, Any], Refusal | None]
+Guard = Callable[[State, C], Refusal | None]
 FollowUp = Callable[[State, list[Event], Draft], list[Event]]
+Prelude = Callable[[State, Command, Draft], list[Event]]
 
-APPLIERS: dict[type[Event], Applier] = {}
+# Each applier is of its own event's class, and each guard of its own command's: `evolve` and
+# `decide` look them up by the class of what they hold.
+APPLIERS: dict[type[Event], Applier[Any]] = {}
 # A later chapter's rule on another chapter's command (PARLAY-1 on `eliminate`), judged after
 # the command's own rules.
-GUARDS: dict[str, list[Guard]] = {}
+GUARDS: dict[type[Command], list[Guard[Any]]] = {}
 # Consequences of a command's events that another chapter keeps (terms met by an elimination).
 FOLLOWUPS: list[FollowUp] = []
+# Consequences of a member acting at all, before the command's own events (a presumed-dead
+# member who acts resurfaces, §2).
+PRELUDES: list[Prelude] = []
 DEADLINE_HANDLERS: dict[str, DeadlineHandler] = {}  # kind of deadline -> its consequences
-KINDS: dict[str, Callable[[State], dict[str, Any]]] = {}  # kind of object -> its table
+KINDS: dict[str, Callable[[State], Mapping[str, object]]] = {}  # kind of object -> its table
 
 
-def applies(cls: type[Event]) -> Callable[[Applier], Applier]:
-    def register(applier: Applier) -> Applier:
+def applies(cls: type[E]) -> Callable[[Applier[E]], Applier[E]]:
+    """Register the function that applies events of class `cls` to a state."""
+
+    def register(applier: Applier[E]) -> Applier[E]:
         APPLIERS[cls] = applier
         return applier
 
     return register
 
 
-def guard(do: str) -> Callable[[Guard], Guard]:
-    def register(check: Guard) -> Guard:
-        GUARDS.setdefault(do, []).append(check)
+def guard(cls: type[C]) -> Callable[[Guard[C]], Guard[C]]:
+    """Register a later chapter's rule on commands of class `cls`."""
+
+    def register(check: Guard[C]) -> Guard[C]:
+        GUARDS.setdefault(cls, []).append(check)
         return check
 
     return register
@@ -121,6 +133,11 @@ def guard(do: str) -> Callable[[Guard], Guard]:
 def follow_up(consequence: FollowUp) -> FollowUp:
     FOLLOWUPS.append(consequence)
     return consequence
+
+
+def on_acting(prelude: Prelude) -> Prelude:
+    PRELUDES.append(prelude)
+    return prelude
 
 
 def on_deadline(kind: str) -> Callable[[DeadlineHandler], DeadlineHandler]:
@@ -204,13 +221,12 @@ def decide(state: State, cmd: Command) -> Outcome:
     refusal = refusal or spec.authority(work, cmd)
     if refusal:
         return refusal
-    actor = work.members.get(cmd.by)
-    if actor is not None and actor.life == "presumed_dead":
-        events.append(draft.event(Resurfaced, member=cmd.by))
+    for prelude in PRELUDES:
+        events += prelude(work, cmd, draft)
     outcome = spec.handler(work, cmd, draft)
     if isinstance(outcome, Refusal):
         return outcome
-    for guard in GUARDS.get(cmd.do, ()):
+    for guard in GUARDS.get(type(cmd), ()):
         refusal = guard(work, cmd)
         if refusal:
             return refusal
@@ -233,7 +249,7 @@ def exists(state: State, kind: str, object_id: str) -> bool:
     return object_id in KINDS[kind](state)
 
 
-def check_names(state: State, cmd: Command, spec: CommandSpec) -> Refusal | None:
+def check_names(state: State, cmd: C, spec: CommandSpec[C]) -> Refusal | None:
     """ID-3 for the actor and every object named, then ID-2 for the object created."""
     if cmd.by != TABLE and cmd.by not in state.members:
         return refuse("ID-3", f"by: no member {cmd.by!r} in this world")
@@ -252,7 +268,7 @@ def check_names(state: State, cmd: Command, spec: CommandSpec) -> Refusal | None
     return None
 
 
-def check_life(state: State, cmd: Command, spec: CommandSpec) -> Refusal | None:
+def check_life(state: State, cmd: C, spec: CommandSpec[C]) -> Refusal | None:
     """LIFE-1: the deceased neither act nor are named as new parties."""
     members = state.members
     actor = members.get(cmd.by)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, Union
 
 import msgspec
@@ -24,20 +25,6 @@ class Event(msgspec.Struct, tag_field="type", kw_only=True, omit_defaults=True, 
     digest: str | None = None
 
 
-class BreachRecorded(Event, tag="breach_recorded"):
-    """A rule broken but not prevented: the rule, the member, the place (§12)."""
-
-    member: str
-    rule: str
-    place: str | None = None
-
-
-class Resurfaced(Event, tag="resurfaced"):
-    """A presumed-dead member acted, and so lives again (§2)."""
-
-    member: str
-
-
 EVENT_TYPES: dict[str, type[Event]] = {}
 
 
@@ -48,9 +35,6 @@ def event_type(cls: type[Event]) -> type[Event]:
     return cls
 
 
-event_type(BreachRecorded)
-event_type(Resurfaced)
-
 _encoder = msgspec.json.Encoder(order="sorted")
 
 
@@ -59,12 +43,13 @@ def canonical_json(event: Event) -> bytes:
     return _encoder.encode(event)
 
 
-def sorted_keys(value: Any) -> Any:
+def sorted_keys(value: object) -> object:
     """A JSON value with every mapping's keys sorted, as a replay from canonical JSON has them."""
     return msgspec.json.decode(_encoder.encode(value))
 
 
 def to_dict(event: Event) -> dict[str, Any]:
+    """The event as a JSON object, its keys sorted."""
     document: dict[str, Any] = msgspec.json.decode(canonical_json(event))
     return document
 
@@ -75,15 +60,15 @@ def decode_event(data: bytes | str) -> Event:
     return event
 
 
-def convert_event(data: dict[str, Any]) -> Event:
+def convert_event(data: Mapping[str, object]) -> Event:
     event: Event = msgspec.convert(data, type=event_decoder().type)
     return event
 
 
-_decoders: dict[int, msgspec.json.Decoder[Any]] = {}
+_decoders: dict[int, msgspec.json.Decoder[Event]] = {}
 
 
-def event_decoder() -> msgspec.json.Decoder[Any]:
+def event_decoder() -> msgspec.json.Decoder[Event]:
     """A decoder for every event type registered so far (chapters register on import)."""
     count = len(EVENT_TYPES)
     if count not in _decoders:

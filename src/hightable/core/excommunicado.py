@@ -1,15 +1,21 @@
-"""Chapter 6: excommunicado, its hour of grace, and aid to the cast out (EXCOM-1..4, HOTEL-3)."""
+"""Chapter 6: excommunicado, its hour of grace, and aid to the cast out (EXCOM-1..4, HOTEL-3).
+
+A member's excommunicado (`excommunicado`, `excommunicado_from`, its deadline, the terms that
+lifted it) is changed by the appliers of this module alone: terms and duels lift and restore it
+through the events declared here.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from msgspec import Meta
 
 from hightable.core.authority import any_member, holds_office
+from hightable.core.breaches import BreachRecorded
 from hightable.core.commands import Command, Id, Text, command
 from hightable.core.engine import Draft, applies, on_deadline
-from hightable.core.events import BreachRecorded, Event, event_type
+from hightable.core.events import Event, event_type
 from hightable.core.instants import LAST, InstantError, add_minutes
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import State, clear_deadline, set_deadline, update
@@ -35,6 +41,23 @@ class ExcommunicadoTookEffect(Event, tag="excommunicado_took_effect"):
 class MemberAided(Event, tag="member_aided"):
     member: str
     help: str
+
+
+@event_type
+class ExcommunicadoLifted(Event, tag="excommunicado_lifted"):
+    """A grant of terms or of a duel lifted the member's excommunicado (§8, §9)."""
+
+    member: str
+    terms: str | None = None
+    duel: str | None = None
+
+
+@event_type
+class ExcommunicadoRestored(Event, tag="excommunicado_restored"):
+    """TERMS-3: the lift is revoked; the excommunicado is in effect at once."""
+
+    member: str
+    terms: str
 
 
 class Excommunicate(Command, tag="excommunicate"):
@@ -72,7 +95,7 @@ def aiding_is_breach(state: State, helper: str, member_id: str) -> bool:
     )
 
 
-def authorize_excommunicate(state: State, cmd: Any) -> Refusal | None:
+def authorize_excommunicate(state: State, cmd: Excommunicate) -> Refusal | None:
     """The Table's officers may cast anyone out; a manager, only for a breach on their grounds."""
     if holds_office(state, cmd.by, "adjudicator", "elder", "seat"):
         return None
@@ -153,6 +176,30 @@ def apply_excommunicated(state: State, event: Excommunicated) -> None:
 def apply_excommunicado_took_effect(state: State, event: ExcommunicadoTookEffect) -> None:
     update(state.members, event.member, excommunicado=True)
     clear_deadline(state, f"excommunicado:{event.member}")
+
+
+@applies(ExcommunicadoLifted)
+def apply_excommunicado_lifted(state: State, event: ExcommunicadoLifted) -> None:
+    # Lifted by terms: their revocation restores it (TERMS-3), unless a new decree comes first.
+    update(
+        state.members,
+        event.member,
+        excommunicado=False,
+        excommunicado_from=None,
+        lifted_by_terms=event.terms,
+    )
+    clear_deadline(state, f"excommunicado:{event.member}")
+
+
+@applies(ExcommunicadoRestored)
+def apply_excommunicado_restored(state: State, event: ExcommunicadoRestored) -> None:
+    update(
+        state.members,
+        event.member,
+        excommunicado=True,
+        excommunicado_from=event.at,
+        lifted_by_terms=None,
+    )
 
 
 @applies(MemberAided)

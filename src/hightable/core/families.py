@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from hightable.core.authority import holds_office, table_only
+from hightable.core.authority import holds_office, the_table
 from hightable.core.commands import Command, Id, Text, command
 from hightable.core.engine import KINDS, Draft, applies
 from hightable.core.events import Event, event_type
@@ -97,7 +95,7 @@ def check_unattached(state: State, member_id: str, allowed: str | None = None) -
     return None
 
 
-def head_only(state: State, cmd: Any) -> Refusal | None:
+def head_only(state: State, cmd: Admit | Exile | Enroll | Graduate) -> Refusal | None:
     """FAMILY-1: only the family's head admits, exiles, enrolls and graduates."""
     head = state.families[cmd.family].head
     if cmd.by != head:
@@ -105,7 +103,7 @@ def head_only(state: State, cmd: Any) -> Refusal | None:
     return None
 
 
-def table_or_adjudicator(state: State, cmd: Any) -> Refusal | None:
+def table_or_adjudicator(state: State, cmd: Command) -> Refusal | None:
     if cmd.by == TABLE or holds_office(state, cmd.by, "adjudicator"):
         return None
     return refuse("ROLE-1", f"only the table or the adjudicator may {cmd.do}; not {cmd.by}")
@@ -113,7 +111,7 @@ def table_or_adjudicator(state: State, cmd: Any) -> Refusal | None:
 
 @command(
     FoundFamily,
-    authority=table_only,
+    authority=the_table,
     creates=("family", "family"),
     refs={"head": "member"},
     parties=("head",),

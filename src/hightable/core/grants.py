@@ -2,110 +2,195 @@
 
 A grant is written `lift_excommunicado`, `{admit: F}`, `{cancel_contracts_on: M}`,
 `{restore_manager: {hotel: H, member: M}}` or `{consecrate: H}`; a requirement `{eliminate: M}`,
-`swear_fealty` or `{pay: N}`. They are checked at the edge (CMD-1) and read as tuples after.
+`swear_fealty` or `{pay: N}`. Commands, events and the state keep the written form: it is the
+log's bytes and part of the state a `state_sealed` event vouches for (CHAIN-2). `read_grant` and
+`read_requirement` check it at the edge (CMD-1) and turn it into the typed values below, which
+are what the rules read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
 
 from hightable.core.commands import MAX_AMOUNT
 from hightable.core.contracts import ContractCancelled
-from hightable.core.engine import Draft, applies
-from hightable.core.events import Event, event_type
+from hightable.core.engine import Draft
+from hightable.core.events import Event
+from hightable.core.excommunicado import ExcommunicadoLifted
 from hightable.core.families import MemberAdmitted
 from hightable.core.hotels import HotelConsecrated, ManagerAppointed
-from hightable.core.state import State, clear_deadline, update
+from hightable.core.state import State
 from hightable.core.texts import shown
 
-GRANTS = {"admit": "family", "cancel_contracts_on": "member", "consecrate": "hotel"}
+# Grants or requirements as a command writes them: each item is read by `read_grant` or
+# `read_requirement`, which name what is wrong with it.
+Written = Annotated[list[object], Meta(max_length=16)]
 
 
-def read_grant(written: Any) -> tuple[Any, ...] | str:
-    """A grant as a tuple (kind, *ids), or a CMD-1 problem."""
+class LiftExcommunicado(msgspec.Struct, frozen=True, gc=False):
+    """`lift_excommunicado`: the recipient's excommunicado ends."""
+
+
+class Admit(msgspec.Struct, frozen=True, gc=False):
+    """`{admit: F}`: the recipient joins family F."""
+
+    family: str
+
+
+class CancelContractsOn(msgspec.Struct, frozen=True, gc=False):
+    """`{cancel_contracts_on: M}`: every open contract on M is cancelled."""
+
+    member: str
+
+
+class RestoreManager(msgspec.Struct, frozen=True, gc=False):
+    """`{restore_manager: {hotel: H, member: M}}`: M manages H again."""
+
+    hotel: str
+    member: str
+
+
+class Consecrate(msgspec.Struct, frozen=True, gc=False):
+    """`{consecrate: H}`: hotel H is consecrated ground again."""
+
+    hotel: str
+
+
+Grant = LiftExcommunicado | Admit | CancelContractsOn | RestoreManager | Consecrate
+
+
+class MustEliminate(msgspec.Struct, frozen=True, gc=False):
+    """`{eliminate: M}`: the recipient eliminates M, confirmed."""
+
+    target: str
+
+
+class MustSwearFealty(msgspec.Struct, frozen=True, gc=False):
+    """`swear_fealty`: the recipient swears fealty."""
+
+
+class MustPay(msgspec.Struct, frozen=True, gc=False):
+    """`{pay: N}`: the recipient transfers at least N coins to the offerer."""
+
+    amount: int
+
+
+Requirement = MustEliminate | MustSwearFealty | MustPay
+
+
+def read_grant(written: object) -> Grant | str:
+    """A grant from its written form, or a CMD-1 problem."""
     if written == "lift_excommunicado":
-        return ("lift_excommunicado",)
+        return LiftExcommunicado()
     if isinstance(written, dict) and len(written) == 1:
         ((kind, value),) = written.items()
-        if kind in GRANTS and isinstance(value, str):
-            return (kind, value)
-        if (
-            kind == "restore_manager"
-            and isinstance(value, dict)
-            and set(value) == {"hotel", "member"}
-        ):
-            if all(isinstance(item, str) for item in value.values()):
-                return (kind, value["hotel"], value["member"])
+        if isinstance(value, str):
+            if kind == "admit":
+                return Admit(value)
+            if kind == "cancel_contracts_on":
+                return CancelContractsOn(value)
+            if kind == "consecrate":
+                return Consecrate(value)
+        if kind == "restore_manager" and isinstance(value, dict) and len(value) == 2:
+            hotel, member = value.get("hotel"), value.get("member")
+            if isinstance(hotel, str) and isinstance(member, str):
+                return RestoreManager(hotel, member)
     return (
         f"{shown(written)} is no grant (lift_excommunicado, {{admit: F}}, "
         "{cancel_contracts_on: M}, {restore_manager: {hotel: H, member: M}}, {consecrate: H})"
     )
 
 
-def read_requirement(written: Any) -> tuple[Any, ...] | str:
-    """A requirement as a tuple (kind, value), or a CMD-1 problem."""
+def read_requirement(written: object) -> Requirement | str:
+    """A requirement from its written form, or a CMD-1 problem."""
     if written == "swear_fealty":
-        return ("swear_fealty",)
+        return MustSwearFealty()
     if isinstance(written, dict) and len(written) == 1:
         ((kind, value),) = written.items()
         if kind == "eliminate" and isinstance(value, str):
-            return (kind, value)
+            return MustEliminate(value)
         if kind == "pay" and type(value) is int and -MAX_AMOUNT <= value <= MAX_AMOUNT:
-            return (kind, value)
+            return MustPay(value)
     return f"{shown(written)} is no requirement ({{eliminate: M}}, swear_fealty, {{pay: N}})"
 
 
-def grants_of(written: Iterable[Any]) -> list[tuple[Any, ...]]:
-    """Grants already checked at the edge (CMD-1), as tuples."""
-    return [_checked(read_grant(item)) for item in written]
+def grants_of(written: Iterable[object]) -> list[Grant]:
+    """Grants already checked at the edge (CMD-1), typed."""
+    grants = []
+    for item in written:
+        grant = read_grant(item)
+        if isinstance(grant, str):
+            raise ValueError(f"unchecked grant: {grant}")
+        grants.append(grant)
+    return grants
 
 
-def requirements_of(written: Iterable[Any]) -> list[tuple[Any, ...]]:
-    """Requirements already checked at the edge (CMD-1), as tuples."""
-    return [_checked(read_requirement(item)) for item in written]
+def requirements_of(written: Iterable[object]) -> list[Requirement]:
+    """Requirements already checked at the edge (CMD-1), typed."""
+    requirements = []
+    for item in written:
+        requirement = read_requirement(item)
+        if isinstance(requirement, str):
+            raise ValueError(f"unchecked requirement: {requirement}")
+        requirements.append(requirement)
+    return requirements
 
 
-def _checked(parsed: tuple[Any, ...] | str) -> tuple[Any, ...]:
-    if isinstance(parsed, str):
-        raise ValueError(f"unchecked grant or requirement: {parsed}")
-    return parsed
-
-
-def read_all(written: list[Any], read: Any, name: str) -> list[tuple[Any, ...]] | str:
-    items = []
+def first_problem(written: list[object], read: Callable[[object], object], name: str) -> str | None:
+    """CMD-1: the first item `read` cannot read, named by its place (`grants[2]: ...`)."""
     for index, item in enumerate(written):
         parsed = read(item)
         if isinstance(parsed, str):
             return f"{name}[{index}]: {parsed}"
-        items.append(parsed)
-    return items
+    return None
 
 
-def grant_refs(name: str, grants: list[Any]) -> Iterator[tuple[str, str, str]]:
+def grant_refs(name: str, written: list[object]) -> Iterator[tuple[str, str, str]]:
     """(path, kind, id) of every object the grants name: for ID-1 and ID-3."""
-    for index, written in enumerate(grants):
-        grant = read_grant(written)
-        if isinstance(grant, str) or grant[0] == "lift_excommunicado":
-            continue
-        if grant[0] == "restore_manager":
-            yield f"{name}[{index}].hotel", "hotel", grant[1]
-            yield f"{name}[{index}].member", "member", grant[2]
-        else:
-            yield f"{name}[{index}]", GRANTS[grant[0]], grant[1]
+    for index, item in enumerate(written):
+        match read_grant(item):
+            case Admit(family):
+                yield f"{name}[{index}]", "family", family
+            case CancelContractsOn(member):
+                yield f"{name}[{index}]", "member", member
+            case RestoreManager(hotel, member):
+                yield f"{name}[{index}].hotel", "hotel", hotel
+                yield f"{name}[{index}].member", "member", member
+            case Consecrate(hotel):
+                yield f"{name}[{index}]", "hotel", hotel
 
 
-@event_type
-class ExcommunicadoLifted(Event, tag="excommunicado_lifted"):
-    member: str
-    terms: str | None = None
-    duel: str | None = None
+def requirement_refs(name: str, written: list[object]) -> Iterator[tuple[str, str, str]]:
+    """(path, kind, id) of every member the requirements name: for ID-1 and ID-3."""
+    for index, item in enumerate(written):
+        requirement = read_requirement(item)
+        if isinstance(requirement, MustEliminate):
+            yield f"{name}[{index}]", "member", requirement.target
+
+
+def described(grant: Grant) -> str:
+    """A grant in a few words: its kind and the object it first names."""
+    match grant:
+        case LiftExcommunicado():
+            return "lift_excommunicado"
+        case Admit(family):
+            return f"admit {family}"
+        case CancelContractsOn(member):
+            return f"cancel_contracts_on {member}"
+        case RestoreManager(hotel):
+            return f"restore_manager {hotel}"
+        case Consecrate(hotel):
+            return f"consecrate {hotel}"
 
 
 def grant_events(
     draft: Draft,
     member_id: str,
-    grants: list[Any] | tuple[Any, ...],
+    grants: Iterable[Grant],
     terms: str | None = None,
     duel: str | None = None,
 ) -> list[Event]:
@@ -115,46 +200,32 @@ def grant_events(
     led to: two grants cancelling the same contracts cancel them once (COIN-3).
     """
     events: list[Event] = []
-    for grant in grants_of(grants):
+    for grant in grants:
         events += _grant_events(draft.now(), draft, member_id, grant, terms, duel)
     return events
 
 
 def _grant_events(
-    state: State,
-    draft: Draft,
-    member_id: str,
-    grant: tuple[Any, ...],
-    terms: str | None,
-    duel: str | None,
+    state: State, draft: Draft, member_id: str, grant: Grant, terms: str | None, duel: str | None
 ) -> list[Event]:
-    member, kind = state.members[member_id], grant[0]
-    if kind == "lift_excommunicado" and member.excommunicado_from is not None:
-        return [draft.event(ExcommunicadoLifted, member=member_id, terms=terms, duel=duel)]
-    if kind == "admit" and member.family is None and member.recruit_of is None:
-        return [draft.event(MemberAdmitted, family=grant[1], member=member_id, terms=terms)]
-    if kind == "cancel_contracts_on":
-        return [
-            draft.event(
-                ContractCancelled, contract=contract_id, bounty=state.contracts[contract_id].bounty
-            )
-            for contract_id in state.contracts_on.get(grant[1], ())
-        ]
-    if kind == "restore_manager" and state.hotels[grant[1]].manager != grant[2]:
-        if not state.members[grant[2]].deceased:
-            return [draft.event(ManagerAppointed, hotel=grant[1], member=grant[2], terms=terms)]
-    if kind == "consecrate" and not state.hotels[grant[1]].consecrated:
-        return [draft.event(HotelConsecrated, hotel=grant[1], terms=terms)]
+    member = state.members[member_id]
+    match grant:
+        case LiftExcommunicado() if member.excommunicado_from is not None:
+            return [draft.event(ExcommunicadoLifted, member=member_id, terms=terms, duel=duel)]
+        case Admit(family) if member.family is None and member.recruit_of is None:
+            return [draft.event(MemberAdmitted, family=family, member=member_id, terms=terms)]
+        case CancelContractsOn(target):
+            return [
+                draft.event(
+                    ContractCancelled,
+                    contract=contract_id,
+                    bounty=state.contracts[contract_id].bounty,
+                )
+                for contract_id in state.contracts_on.get(target, ())
+            ]
+        case RestoreManager(hotel, manager) if state.hotels[hotel].manager != manager:
+            if not state.members[manager].deceased:
+                return [draft.event(ManagerAppointed, hotel=hotel, member=manager, terms=terms)]
+        case Consecrate(hotel) if not state.hotels[hotel].consecrated:
+            return [draft.event(HotelConsecrated, hotel=hotel, terms=terms)]
     return []
-
-
-@applies(ExcommunicadoLifted)
-def apply_excommunicado_lifted(state: State, event: ExcommunicadoLifted) -> None:
-    update(
-        state.members,
-        event.member,
-        excommunicado=False,
-        excommunicado_from=None,
-        lifted_by_terms=event.terms,
-    )
-    clear_deadline(state, f"excommunicado:{event.member}")

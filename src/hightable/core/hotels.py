@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from hightable.core.authority import any_member, offices, table_only
+from hightable.core.authority import any_member, offices, the_table
 from hightable.core.coins import check_covered, check_positive
 from hightable.core.commands import Amount, Command, Id, Text, command
 from hightable.core.engine import KINDS, Draft, applies
@@ -106,7 +106,7 @@ HOTEL = {"hotel": "hotel"}
 
 @command(
     OpenHotel,
-    authority=table_only,
+    authority=the_table,
     creates=("hotel", "account"),
     refs={"manager": "member"},
     parties=("manager",),
@@ -146,7 +146,7 @@ def decide_deconsecrate(state: State, cmd: Deconsecrate, draft: Draft) -> list[E
     return [draft.event(HotelDeconsecrated, hotel=cmd.hotel)]
 
 
-@command(Consecrate, authority=table_only, refs=HOTEL)
+@command(Consecrate, authority=the_table, refs=HOTEL)
 def decide_consecrate(state: State, cmd: Consecrate, draft: Draft) -> list[Event] | Refusal:
     if state.hotels[cmd.hotel].consecrated:  # HOTEL-5
         return refuse("HOTEL-5", f"{cmd.hotel} is consecrated already")

@@ -6,7 +6,6 @@ This is what a story plays into and what every store wraps; it does no I/O of it
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from hightable.core.chain import GENESIS, Record, Verdict, seal, verify
 from hightable.core.engine import (
@@ -22,7 +21,7 @@ from hightable.core.events import Event
 from hightable.core.invariants import check_ledger
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import State
-from hightable.core.view import view
+from hightable.core.view import Document, view
 from hightable.core.world import create_world, replay
 
 
@@ -83,7 +82,7 @@ class Ledger:
             return self.state
         return state_as_of(self.events, instant)
 
-    def view(self, instant: str | None = None) -> dict[str, Any] | Refusal:
+    def view(self, instant: str | None = None) -> Document | Refusal:
         state = self.state_at(instant)
         return state if isinstance(state, Refusal) else view(state)
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from hightable.core.authority import any_member
+from hightable.core.breaches import BreachRecorded
 from hightable.core.commands import Command, Id, Text, command
 from hightable.core.engine import KINDS, Draft, applies
-from hightable.core.events import BreachRecorded, Event, event_type
+from hightable.core.events import Event, event_type
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import Marker, State, index_add, index_remove, update
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from hightable.core.authority import table_only
+from hightable.core.authority import the_table
 from hightable.core.commands import Command, Id, Text, command
-from hightable.core.engine import KINDS, Draft, applies
-from hightable.core.events import Event, Resurfaced, event_type
+from hightable.core.engine import KINDS, Draft, applies, on_acting
+from hightable.core.events import Event, event_type
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import Member, State, update
 
@@ -28,6 +28,13 @@ class OfficeAppointed(Event, tag="office_appointed"):
     office: str
 
 
+@event_type
+class Resurfaced(Event, tag="resurfaced"):
+    """A presumed-dead member acted, and so lives again (§2)."""
+
+    member: str
+
+
 class Register(Command, tag="register"):
     member: Id
     name: Text
@@ -38,16 +45,25 @@ class Appoint(Command, tag="appoint"):
     office: Office
 
 
-@command(Register, authority=table_only, creates=("member", "account"))
+@command(Register, authority=the_table, creates=("member", "account"))
 def decide_register(state: State, cmd: Register, draft: Draft) -> list[Event]:
     return [draft.event(MemberRegistered, member=cmd.member, name=cmd.name)]
 
 
-@command(Appoint, authority=table_only, refs={"member": "member"}, parties=("member",))
+@command(Appoint, authority=the_table, refs={"member": "member"}, parties=("member",))
 def decide_appoint(state: State, cmd: Appoint, draft: Draft) -> list[Event] | Refusal:
     if cmd.office in state.members[cmd.member].offices:  # ROLE-2
         return refuse("ROLE-2", f"{cmd.member} already holds the office of {cmd.office}")
     return [draft.event(OfficeAppointed, member=cmd.member, office=cmd.office)]
+
+
+@on_acting
+def resurfacing(state: State, cmd: Command, draft: Draft) -> list[Event]:
+    """§2: a presumed-dead member who acts is alive again, before what they do is judged."""
+    actor = state.members.get(cmd.by)
+    if actor is not None and actor.life == "presumed_dead":
+        return [draft.event(Resurfaced, member=cmd.by)]
+    return []
 
 
 @applies(MemberRegistered)

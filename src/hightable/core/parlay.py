@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 
 from hightable.core.authority import any_member, offices
 from hightable.core.commands import Command, Id, command
+from hightable.core.elimination import Eliminate
 from hightable.core.engine import KINDS, Draft, applies, guard
 from hightable.core.events import Event, event_type
 from hightable.core.rules import Refusal, refuse
@@ -74,7 +73,9 @@ def decide_request_parlay(state: State, cmd: RequestParlay, draft: Draft) -> lis
     return [draft.event(ParlayRequested, parlay=cmd.parlay, adjudicator=cmd.with_)]
 
 
-def answer(state: State, cmd: Any, draft: Draft, event: type[Event]) -> list[Event] | Refusal:
+def answer(
+    state: State, cmd: GrantParlay | DenyParlay, draft: Draft, event: type[Event]
+) -> list[Event] | Refusal:
     parlay = state.parlays[cmd.parlay]
     if cmd.by != parlay.adjudicator:  # PARLAY-2
         return refuse("PARLAY-2", f"{cmd.parlay} was asked of {parlay.adjudicator}, not {cmd.by}")
@@ -109,8 +110,8 @@ def decide_conclude_parlay(
     return [draft.event(ParlayConcluded, parlay=cmd.parlay, terms=cmd.terms)]
 
 
-@guard("eliminate")
-def no_elimination_under_parlay(state: State, cmd: Any) -> Refusal | None:
+@guard(Eliminate)
+def no_elimination_under_parlay(state: State, cmd: Eliminate) -> Refusal | None:
     """PARLAY-1: while a parlay stands, neither party may eliminate the other."""
     for parlay_id, parlay in state.parlays.items():
         if parlay.state == "granted" and {cmd.by, cmd.target} == {

@@ -6,13 +6,14 @@ independent state cheaply: decide uses it only when a deadline falls before the 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVar
 
 import msgspec
 from msgspec import structs
 
 from hightable.core.overlay import Overlay
 
+S = TypeVar("S", bound=msgspec.Struct)  # a frozen entity of a table
 TABLE = "table"  # the built-in actor of the High Table, and the name of its treasury
 
 
@@ -67,7 +68,9 @@ class Contract(msgspec.Struct, frozen=True, gc=False):
     client: str
     target: str
     bounty: int
-    open: bool
+    # Open to any claimant, or for the named contractor alone (CONTRACT-9); kept under the
+    # event's name, `open`, so that the state's JSON and its sealed digest are unchanged.
+    broadcast: bool = msgspec.field(name="open")
     funded_by: str
     contractor: str | None = None
     state: str = "open"  # open | claimed | cancelled
@@ -95,8 +98,8 @@ class Terms(msgspec.Struct, frozen=True, gc=False):
 
     offerer: str
     to: str
-    grants: tuple[Any, ...]
-    requires: tuple[Any, ...]
+    grants: tuple[object, ...]  # written as in the log (grants.py reads them)
+    requires: tuple[object, ...]
     grant_on: str
     deadline: str | None = None
     state: str = "offered"  # offered | accepted | fulfilled | renounced | expired
@@ -110,7 +113,7 @@ class Duel(msgspec.Struct, frozen=True, gc=False):
     state: str = "challenged"  # challenged | sanctioned | resolved
     place: str | None = None
     hour: str | None = None
-    terms: dict[str, tuple[Any, ...]] = {}
+    terms: dict[str, tuple[object, ...]] = {}  # grants, written as in the log
     second: dict[str, str] = {}
     stand_in: dict[str, str] = {}
     arrived: tuple[str, ...] = ()  # sides whose fighter arrived by the hour
@@ -228,14 +231,9 @@ def index_remove(index: dict[str, tuple[str, ...]], key: str, object_id: str) ->
         index[key] = entries[:at] + entries[at + 1 :]
 
 
-def update(table: dict[str, Any], object_id: str, /, **changes: Any) -> None:
+def update(table: dict[str, S], object_id: str, /, **changes: object) -> None:
     """Replace one frozen entity of a table with a changed copy."""
     table[object_id] = structs.replace(table[object_id], **changes)
-
-
-def add_breach(state: State, member_id: str, rule: str) -> None:
-    member = state.members[member_id]
-    update(state.members, member_id, breaches=member.breaches + (rule,))
 
 
 def balance_of(state: State, account: str) -> int:

@@ -6,24 +6,35 @@ How grants and requirements are written and carried out is in `grants.py`, share
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Annotated, Any, Literal
-
-from msgspec import Meta
+from typing import Literal
 
 from hightable.core.authority import any_member, holds_office
+from hightable.core.breaches import BreachRecorded
 from hightable.core.coins import CoinsTransferred, check_positive
 from hightable.core.commands import Command, Id, InstantText, command
 from hightable.core.elimination import MemberEliminated
 from hightable.core.engine import KINDS, Draft, applies, follow_up, on_deadline
-from hightable.core.events import BreachRecorded, Event, event_type, sorted_keys
+from hightable.core.events import Event, event_type, sorted_keys
+from hightable.core.excommunicado import ExcommunicadoRestored
 from hightable.core.families import MemberExiled, check_unattached
 from hightable.core.grants import (
+    Admit,
+    Consecrate,
+    LiftExcommunicado,
+    MustEliminate,
+    MustPay,
+    MustSwearFealty,
+    Requirement,
+    RestoreManager,
+    Written,
+    described,
+    first_problem,
     grant_events,
     grant_refs,
     grants_of,
-    read_all,
     read_grant,
     read_requirement,
+    requirement_refs,
     requirements_of,
 )
 from hightable.core.hotels import (
@@ -44,7 +55,6 @@ from hightable.core.state import (
 KINDS["terms"] = lambda state: state.terms
 
 Make = Callable[..., Event]  # builds one event: draft.event, or one stamped at a deadline
-Written = Annotated[list[Any], Meta(max_length=16)]
 
 
 # -- Events and commands ---------------------------------------------------------------------
@@ -54,8 +64,8 @@ Written = Annotated[list[Any], Meta(max_length=16)]
 class TermsOffered(Event, tag="terms_offered"):
     terms: str
     to: str
-    grants: list[Any]
-    requires: list[Any]
+    grants: list[object]
+    requires: list[object]
     grant_on: str
     deadline: str | None = None
 
@@ -91,14 +101,6 @@ class FealtySworn(Event, tag="fealty_sworn"):
     member: str
 
 
-@event_type
-class ExcommunicadoRestored(Event, tag="excommunicado_restored"):
-    """TERMS-3: the lift is revoked; the excommunicado is in effect at once."""
-
-    member: str
-    terms: str
-
-
 class OfferTerms(Command, tag="offer_terms"):
     terms: Id
     to: Id
@@ -121,24 +123,17 @@ class SwearFealty(Command, tag="swear_fealty"):
 
 
 def offer_is_well_formed(cmd: OfferTerms) -> str | None:
-    for problem in (
-        read_all(cmd.grants, read_grant, "grants"),
-        read_all(cmd.requires, read_requirement, "requires"),
-    ):
-        if isinstance(problem, str):
-            return problem
-    return None
+    return first_problem(cmd.grants, read_grant, "grants") or first_problem(
+        cmd.requires, read_requirement, "requires"
+    )
 
 
 def offer_refs(cmd: OfferTerms) -> Iterator[tuple[str, str, str]]:
     yield from grant_refs("grants", cmd.grants)
-    for index, written in enumerate(cmd.requires):
-        requirement = read_requirement(written)
-        if not isinstance(requirement, str) and requirement[0] == "eliminate":
-            yield f"requires[{index}]", "member", requirement[1]
+    yield from requirement_refs("requires", cmd.requires)
 
 
-def authorize_offer(state: State, cmd: Any) -> Refusal | None:
+def authorize_offer(state: State, cmd: OfferTerms) -> Refusal | None:
     """The Table's officers offer any terms; a family head offers only `admit` to their family."""
     if holds_office(state, cmd.by, "elder", "adjudicator", "seat"):
         return None
@@ -146,10 +141,11 @@ def authorize_offer(state: State, cmd: Any) -> Refusal | None:
     if not headed:
         return refuse("ROLE-1", f"{cmd.by} holds no office and heads no family: cannot offer terms")
     for grant in grants_of(cmd.grants):
-        if grant[0] != "admit" or grant[1] not in headed:
-            shown = grant[0] if len(grant) == 1 else f"{grant[0]} {grant[1]}"
+        if not isinstance(grant, Admit) or grant.family not in headed:
+            granted = described(grant)
             return refuse(
-                "ROLE-1", f"{cmd.by}, head of {headed[0]}, may grant only admit to it, not {shown}"
+                "ROLE-1",
+                f"{cmd.by}, head of {headed[0]}, may grant only admit to it, not {granted}",
             )
     return None
 
@@ -166,8 +162,8 @@ def authorize_offer(state: State, cmd: Any) -> Refusal | None:
 )
 def decide_offer_terms(state: State, cmd: OfferTerms, draft: Draft) -> list[Event] | Refusal:
     for requirement in requirements_of(cmd.requires):
-        if requirement[0] == "pay":
-            refusal = check_positive(requirement[1], "requires: pay")
+        if isinstance(requirement, MustPay):
+            refusal = check_positive(requirement.amount, "requires: pay")
             if refusal:
                 return refusal
     if cmd.to == cmd.by:  # TERMS-4
@@ -197,13 +193,13 @@ def decide_accept_terms(state: State, cmd: AcceptTerms, draft: Draft) -> list[Ev
     if terms.state != "offered":  # TERMS-1
         return refuse("TERMS-1", f"{cmd.terms} are {terms.state}; terms are accepted once")
     for grant in grants_of(terms.grants):
-        if grant[0] == "admit":
-            refusal = check_unattached(state, terms.to, allowed=grant[1])
+        if isinstance(grant, Admit):
+            refusal = check_unattached(state, terms.to, allowed=grant.family)
             if refusal:
                 return refusal
     events = [draft.event(TermsAccepted, terms=cmd.terms)]
     if terms.grant_on == "accept":
-        events += grant_events(draft, terms.to, terms.grants, terms=cmd.terms)
+        events += grant_events(draft, terms.to, grants_of(terms.grants), terms=cmd.terms)
     if not terms.requires:
         events += fulfilment(draft, cmd.terms, terms)
     return events
@@ -234,7 +230,7 @@ def fulfilment(draft: Draft, terms_id: str, terms: Terms) -> list[Event]:
     """TERMS-2: fulfilled once every requirement is met; grants follow if granted on fulfil."""
     events = [draft.event(TermsFulfilled, terms=terms_id)]
     if terms.grant_on == "fulfil":
-        events += grant_events(draft, terms.to, terms.grants, terms=terms_id)
+        events += grant_events(draft, terms.to, grants_of(terms.grants), terms=terms_id)
     return events
 
 
@@ -250,36 +246,36 @@ def revocation(draft: Draft, terms_id: str, terms: Terms, make: Make) -> list[Ev
     """
     events: list[Event] = []
     for grant in grants_of(terms.grants):
-        kind, state = grant[0], draft.now()  # as the revocations before it left it
+        state = draft.now()  # as the revocations before it left it
         member = state.members[terms.to]
-        if kind == "lift_excommunicado" and member.lifted_by_terms == terms_id:
-            events.append(make(ExcommunicadoRestored, member=terms.to, terms=terms_id))
-        elif kind == "admit" and member.admitted_by_terms == terms_id:
-            events.append(make(MemberExiled, family=grant[1], member=terms.to, terms=terms_id))
-        elif kind == "restore_manager" and state.hotels[grant[1]].manager_by_terms == terms_id:
-            events.append(make(ManagerRelieved, hotel=grant[1], member=grant[2], terms=terms_id))
-        elif kind == "consecrate" and state.hotels[grant[1]].consecrated_by_terms == terms_id:
-            events.append(make(HotelDeconsecrated, hotel=grant[1], terms=terms_id))
+        match grant:
+            case LiftExcommunicado() if member.lifted_by_terms == terms_id:
+                events.append(make(ExcommunicadoRestored, member=terms.to, terms=terms_id))
+            case Admit(family) if member.admitted_by_terms == terms_id:
+                events.append(make(MemberExiled, family=family, member=terms.to, terms=terms_id))
+            case RestoreManager(hotel, manager) if state.hotels[hotel].manager_by_terms == terms_id:
+                events.append(make(ManagerRelieved, hotel=hotel, member=manager, terms=terms_id))
+            case Consecrate(hotel) if state.hotels[hotel].consecrated_by_terms == terms_id:
+                events.append(make(HotelDeconsecrated, hotel=hotel, terms=terms_id))
     events.append(make(BreachRecorded, member=terms.to, rule="TERMS-3"))
     return events
 
 
-def requirement_met(requirement: tuple[Any, ...], terms: Terms, event: Event) -> bool:
+def requirement_met(requirement: Requirement, terms: Terms, event: Event) -> bool:
     """Whether an event of the recipient's meets a requirement (§8)."""
-    kind = requirement[0]
-    if kind == "eliminate":
-        return (
-            isinstance(event, MemberEliminated)
-            and event.confirmed
-            and event.target == requirement[1]
-        )
-    if kind == "swear_fealty":
-        return isinstance(event, FealtySworn)
-    return (
-        isinstance(event, CoinsTransferred)
-        and event.to == terms.offerer
-        and event.amount >= requirement[1]
-    )
+    match requirement:
+        case MustEliminate(target):
+            return (
+                isinstance(event, MemberEliminated) and event.confirmed and event.target == target
+            )
+        case MustSwearFealty():
+            return isinstance(event, FealtySworn)
+        case MustPay(amount):
+            return (
+                isinstance(event, CoinsTransferred)
+                and event.to == terms.offerer
+                and event.amount >= amount
+            )
 
 
 MEETING_EVENTS = (MemberEliminated, FealtySworn, CoinsTransferred)
@@ -334,7 +330,7 @@ def terms_run_out(state: State, terms_id: str, instant: str, draft: Draft) -> li
     """TIME-2: unfulfilled terms expire at their deadline; accepted ones are revoked (TERMS-3)."""
     terms = state.terms[terms_id]
 
-    def at_deadline(cls: type[Event], **fields: Any) -> Event:
+    def at_deadline(cls: type[Event], **fields: object) -> Event:
         return draft.deadline_event(cls, at=instant, **fields)
 
     events = [at_deadline(TermsExpired, terms=terms_id)]
@@ -398,14 +394,3 @@ def apply_terms_expired(state: State, event: TermsExpired) -> None:
 @applies(FealtySworn)
 def apply_fealty_sworn(state: State, event: FealtySworn) -> None:
     update(state.members, event.member, in_service=True)
-
-
-@applies(ExcommunicadoRestored)
-def apply_excommunicado_restored(state: State, event: ExcommunicadoRestored) -> None:
-    update(
-        state.members,
-        event.member,
-        excommunicado=True,
-        excommunicado_from=event.at,
-        lifted_by_terms=None,
-    )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import reprlib
-from typing import Any
 
 import msgspec
 
@@ -23,13 +22,13 @@ def is_scalar_text(text: str) -> bool:
     return text.isascii() or _SURROGATE.search(text) is None
 
 
-def first_surrogate_path(value: Any, path: str = "") -> str | None:
+def first_surrogate_path(value: object, path: str = "") -> str | None:
     """The path (`terms.challenger_wins[0].admit`) of a text holding a lone surrogate, if any.
 
     Walks mappings (keys too), sequences and structs without recursion, so that no depth of
     nesting can overflow the stack.
     """
-    stack: list[tuple[str, Any]] = [(path, value)]
+    stack: list[tuple[str, object]] = [(path, value)]
     while stack:
         where, item = stack.pop()
         if isinstance(item, str):

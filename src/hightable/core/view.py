@@ -3,32 +3,59 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import NamedTuple, TypeVar
 
-from hightable.core.state import State, bounty_on
+from hightable.core.state import (
+    Alliance,
+    Contract,
+    Duel,
+    Family,
+    Hotel,
+    Marker,
+    Member,
+    Parlay,
+    State,
+    Terms,
+    bounty_on,
+)
 
-Table = Callable[[State], dict[str, Any]]
-Entry = Callable[[State, str, Any], dict[str, Any]]
-SECTIONS: dict[str, tuple[Table, Entry]] = {}  # section -> its table, and how one entry reads
+Document = dict[str, object]  # a JSON object
+T = TypeVar("T")
+Entry = Callable[[State, str, T], Document]
 
 
-def section(name: str, table: Table) -> Callable[[Entry], Entry]:
-    def register(entry: Entry) -> Entry:
-        SECTIONS[name] = (table, entry)
+class Section(NamedTuple):
+    """A section of the view: the state's table, and the entry of one object it holds."""
+
+    table: Callable[[State], Mapping[str, object]]
+    entry: Callable[[State, str], Document]
+
+
+SECTIONS: dict[str, Section] = {}
+
+
+def section(name: str, table: Callable[[State], Mapping[str, T]]) -> Callable[[Entry[T]], Entry[T]]:
+    """Register how one object of `table` reads in the view's section `name`."""
+
+    def register(entry: Entry[T]) -> Entry[T]:
+        def entry_of(state: State, object_id: str) -> Document:
+            return entry(state, object_id, table(state)[object_id])
+
+        SECTIONS[name] = Section(table, entry_of)
         return entry
 
     return register
 
 
-def view(state: State) -> dict[str, Any]:
+def view(state: State) -> Document:
     document = header(state)
     for name in SECTIONS:
         document[name] = section_view(state, name)
     return document
 
 
-def header(state: State) -> dict[str, Any]:
+def header(state: State) -> Document:
     return {
         "world": state.world,
         "start": state.start,
@@ -39,12 +66,12 @@ def header(state: State) -> dict[str, Any]:
     }
 
 
-def section_view(state: State, name: str) -> dict[str, Any]:
+def section_view(state: State, name: str) -> Document:
     table, entry = SECTIONS[name]
-    return {object_id: entry(state, object_id, found) for object_id, found in table(state).items()}
+    return {object_id: entry(state, object_id) for object_id in table(state)}
 
 
-def view_at(state: State, path: str) -> Any:
+def view_at(state: State, path: str) -> object:
     """The view at a dotted path, building only what the path reaches: one member's entry
     costs that entry, not the whole world's document."""
     name, _, rest = path.partition(".")
@@ -54,15 +81,13 @@ def view_at(state: State, path: str) -> Any:
         return section_view(state, name)
     table, entry = SECTIONS[name]
     object_id = rest.partition(".")[0]
-    found = table(state).get(object_id)
-    if found is None:
+    if object_id not in table(state):
         return lookup({name: table(state)}, f"{name}.{object_id}")  # its error names the path
-    document = entry(state, object_id, found)
-    return lookup({name: {object_id: document}}, path)
+    return lookup({name: {object_id: entry(state, object_id)}}, path)
 
 
 @section("members", lambda state: state.members)
-def members_entry(state: State, member_id: str, member: Any) -> dict[str, Any]:
+def members_entry(state: State, member_id: str, member: Member) -> Document:
     return {
         "name": member.name,
         "status": member.status,
@@ -78,7 +103,7 @@ def members_entry(state: State, member_id: str, member: Any) -> dict[str, Any]:
 
 
 @section("hotels", lambda state: state.hotels)
-def hotels_entry(state: State, hotel_id: str, hotel: Any) -> dict[str, Any]:
+def hotels_entry(state: State, hotel_id: str, hotel: Hotel) -> Document:
     return {
         "name": hotel.name,
         "consecrated": hotel.consecrated,
@@ -89,13 +114,13 @@ def hotels_entry(state: State, hotel_id: str, hotel: Any) -> dict[str, Any]:
 
 
 @section("contracts", lambda state: state.contracts)
-def contracts_entry(state: State, contract_id: str, contract: Any) -> dict[str, Any]:
+def contracts_entry(state: State, contract_id: str, contract: Contract) -> Document:
     return {
         "state": contract.state,
         "client": contract.client,
         "target": contract.target,
         "bounty": contract.bounty,
-        "open": contract.open,
+        "open": contract.broadcast,
         "contractor": contract.contractor,
         "funded_by": contract.funded_by,
         "claimed_by": contract.claimed_by,
@@ -103,7 +128,7 @@ def contracts_entry(state: State, contract_id: str, contract: Any) -> dict[str, 
 
 
 @section("markers", lambda state: state.markers)
-def markers_entry(state: State, marker_id: str, marker: Any) -> dict[str, Any]:
+def markers_entry(state: State, marker_id: str, marker: Marker) -> Document:
     return {
         "state": marker.state,
         "debtor": marker.debtor,
@@ -114,7 +139,7 @@ def markers_entry(state: State, marker_id: str, marker: Any) -> dict[str, Any]:
 
 
 @section("families", lambda state: state.families)
-def families_entry(state: State, family_id: str, family: Any) -> dict[str, Any]:
+def families_entry(state: State, family_id: str, family: Family) -> Document:
     return {
         "name": family.name,
         "head": family.head,
@@ -125,7 +150,7 @@ def families_entry(state: State, family_id: str, family: Any) -> dict[str, Any]:
 
 
 @section("terms", lambda state: state.terms)
-def terms_entry(state: State, terms_id: str, terms: Any) -> dict[str, Any]:
+def terms_entry(state: State, terms_id: str, terms: Terms) -> Document:
     return {
         "state": terms.state,
         "offerer": terms.offerer,
@@ -139,7 +164,7 @@ def terms_entry(state: State, terms_id: str, terms: Any) -> dict[str, Any]:
 
 
 @section("duels", lambda state: state.duels)
-def duels_entry(state: State, duel_id: str, duel: Any) -> dict[str, Any]:
+def duels_entry(state: State, duel_id: str, duel: Duel) -> Document:
     return {
         "state": duel.state,
         "challenger": duel.challenger,
@@ -156,7 +181,7 @@ def duels_entry(state: State, duel_id: str, duel: Any) -> dict[str, Any]:
 
 
 @section("parlays", lambda state: state.parlays)
-def parlays_entry(state: State, parlay_id: str, parlay: Any) -> dict[str, Any]:
+def parlays_entry(state: State, parlay_id: str, parlay: Parlay) -> Document:
     return {
         "state": parlay.state,
         "requester": parlay.requester,
@@ -166,7 +191,7 @@ def parlays_entry(state: State, parlay_id: str, parlay: Any) -> dict[str, Any]:
 
 
 @section("alliances", lambda state: state.alliances)
-def alliances_entry(state: State, alliance_id: str, alliance: Any) -> dict[str, Any]:
+def alliances_entry(state: State, alliance_id: str, alliance: Alliance) -> Document:
     return {
         "state": alliance.state,
         "proposer": alliance.proposer,
@@ -185,7 +210,7 @@ class PathError(KeyError):
         return str(self.args[0])
 
 
-def lookup(document: Any, path: str) -> Any:
+def lookup(document: object, path: str) -> object:
     """The value at a dotted path such as `members.john.status` (list items by index)."""
     value = document
     walked: list[str] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from hightable.core.authority import table_only
+from hightable.core.authority import the_table
 from hightable.core.commands import Command, command, is_slug
 from hightable.core.engine import CorruptLog, Draft, applies, evolve, evolve_all
 from hightable.core.events import Event, event_type
@@ -28,7 +28,7 @@ class Tick(Command, tag="tick"):
     pass
 
 
-@command(Tick, authority=table_only)
+@command(Tick, authority=the_table)
 def decide_tick(state: State, cmd: Tick, draft: Draft) -> list[Event]:
     return [draft.event(ClockTicked)]
 
