@@ -147,7 +147,7 @@ def grants_for(dice: Dice, state: State, to: str) -> list[Any]:
     copied = dice.pick([g for g in open_to if g] or [[]]) if dice.chance(60) else []
     fresh = [grant(dice, state, to) for _ in range(dice.integer(0 if copied else 1, 2))]
     grants = copied + fresh
-    if grants and dice.chance(15):  # the same grant twice in one list
+    if grants and dice.chance(25):  # the same grant twice in one list
         grants.append(dice.pick(grants))
     return grants
 
@@ -389,7 +389,7 @@ def offer(dice: Dice, state: State) -> Move:
     if dice.chance(50):
         fields["deadline"] = soon(dice, state)
     open_to = [t for t in state.terms.values() if t.to == to and t.state == "accepted"]
-    if open_to and dice.chance(30):  # twin terms: one command will meet both
+    if open_to and dice.chance(40):  # twin terms: one command will meet both
         twin = dice.pick(open_to)
         fields |= {
             "grants": list(twin.grants),
