@@ -47,3 +47,10 @@ def test_the_workload_is_mostly_lawful_and_mixes_every_kind() -> None:
     ):
         assert kinds[kind] > 10, kind
     assert ledger.verify().ok
+    # COIN-3 and §5 at the end of a long life: the escrow is the open contracts' bounties, no
+    # balance is negative, and every coin minted is in a balance or in escrow.
+    state = ledger.state
+    open_bounties = sum(c.bounty for c in state.contracts.values() if c.state == "open")
+    assert open_bounties == state.escrow
+    assert 0 <= min(state.balances.values())
+    assert state.supply == sum(state.balances.values()) + state.escrow

@@ -50,7 +50,7 @@ from hightable.store import EventStore, Snapshot
 from hightable.timeline import Timeline, Timelines
 
 SNAPSHOT_EVERY = 1_000
-SNAPSHOT_FORMAT = 3  # bump when State changes shape: older snapshots are then ignored
+SNAPSHOT_FORMAT = 4  # bump when State changes shape: older snapshots are then ignored
 RETRIES = 50
 # Worlds whose past a server keeps in memory (a timeline), for views at an instant in a few
 # milliseconds: about 350 MiB for a world of a million events, a few MiB for a small one.

@@ -81,6 +81,7 @@ def test_a_broken_step_fails_the_story_clearly(
         ("story: t\nstart: noon\nsteps: []\n", "start:"),
         ("- a list\n", "a story is a mapping"),
         ("story: t\nworld: Not A Slug\nstart: 2019-05-17T17:00:00Z\nsteps: []\n", "world:"),
+        ('story: t\nworld: "john\\n"\nstart: 2019-05-17T17:00:00Z\nsteps: []\n', "world:"),
     ],
 )
 def test_a_broken_story_fails_clearly(tmp_path: Path, text: str, message: str) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Header, Query
 
 from hightable.api.errors import refused
-from hightable.core.commands import SLUG
+from hightable.core.commands import is_slug
 from hightable.core.instants import InstantError, parse_instant
 from hightable.service import WorldService
 
@@ -39,7 +39,7 @@ def holder(service: WorldService, world: str, token: str | None) -> str | None:
 
 
 def existing(service: WorldService, world: str) -> None:
-    if not SLUG.match(world) or service.store.head(world) is None:
+    if not is_slug(world) or service.store.head(world) is None:
         raise refused("ID-3", f"no world {world[:80]!r} here")
 
 

@@ -28,7 +28,8 @@ Text = Annotated[str, Meta(max_length=2000)]
 Amount = Annotated[int, Meta(le=MAX_AMOUNT)]
 InstantText = Annotated[str, Meta(max_length=64)]
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+# Judged with fullmatch: `$` would let a trailing newline through.
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
 class Command(msgspec.Struct, tag_field="do", kw_only=True, forbid_unknown_fields=True):
@@ -143,7 +144,8 @@ def normalize_instants(cmd: Command, spec: CommandSpec) -> Command | Refusal:
 
 @lru_cache(maxsize=65_536)  # a shard names the same members again and again
 def is_slug(value: str) -> bool:
-    return SLUG.match(value) is not None
+    """ID-1: the whole value is a slug, to its last character."""
+    return SLUG.fullmatch(value) is not None
 
 
 def check_ids(cmd: Command, spec: CommandSpec) -> Command | Refusal:

@@ -100,7 +100,7 @@ def authorize_post(state: State, cmd: Any) -> Refusal | None:
     authority=authorize_post,
     creates=("contract", "contract"),
     refs={"target": "member", "contractor": "member"},
-    parties=("target", "contractor"),
+    parties=("contractor",),  # a deceased target is CONTRACT-1's, the chapter's rule (§13)
     validate=contractor_matches_open,
 )
 def decide_post_contract(state: State, cmd: PostContract, draft: Draft) -> list[Event] | Refusal:
@@ -109,6 +109,8 @@ def decide_post_contract(state: State, cmd: PostContract, draft: Draft) -> list[
         return refusal
     if cmd.target == cmd.by:  # CONTRACT-1
         return refuse("CONTRACT-1", f"{cmd.by} cannot put a contract on themselves")
+    if state.members[cmd.target].deceased:  # CONTRACT-1: the target must be a living member
+        return refuse("CONTRACT-1", f"{cmd.target} is deceased; a contract is on the living")
     if in_effect(state, cmd.by):  # CONTRACT-7
         return refuse("CONTRACT-7", f"{cmd.by} is excommunicado and cannot post a contract")
     funder = cmd.funded_by or cmd.by

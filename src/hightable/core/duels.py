@@ -212,10 +212,13 @@ def check_naming(state: State, cmd: Any, role: str, named: dict[str, str]) -> Re
         return refuse("DUEL-4", f"{cmd.by} named {named[side]} as {role} already")
     if cmd.member == cmd.by or side_of(duel, cmd.member) == other(side):
         return refuse("DUEL-4", f"{cmd.member} cannot be the {role} of {cmd.by} in {cmd.duel}")
+    if state.members[cmd.member].deceased:  # DUEL-4: a living member
+        return refuse("DUEL-4", f"{cmd.member} is deceased; a {role} is a living member")
     return side
 
 
-@command(NameSecond, authority=any_member, refs={**DUEL, "member": "member"}, parties=("member",))
+# A deceased second is DUEL-4's to name, the chapter's rule (§13), not LIFE-1's.
+@command(NameSecond, authority=any_member, refs={**DUEL, "member": "member"})
 def decide_name_second(state: State, cmd: NameSecond, draft: Draft) -> list[Event] | Refusal:
     side = check_naming(state, cmd, "second", state.duels[cmd.duel].second)
     if isinstance(side, Refusal):
@@ -223,7 +226,8 @@ def decide_name_second(state: State, cmd: NameSecond, draft: Draft) -> list[Even
     return [draft.event(SecondNamed, duel=cmd.duel, side=side, member=cmd.member)]
 
 
-@command(NameStandIn, authority=any_member, refs={**DUEL, "member": "member"}, parties=("member",))
+# A deceased stand-in is DUEL-4's to name, the chapter's rule (§13), not LIFE-1's.
+@command(NameStandIn, authority=any_member, refs={**DUEL, "member": "member"})
 def decide_name_stand_in(state: State, cmd: NameStandIn, draft: Draft) -> list[Event] | Refusal:
     side = check_naming(state, cmd, "stand-in", state.duels[cmd.duel].stand_in)
     if isinstance(side, Refusal):
@@ -286,12 +290,12 @@ def decide_resolve_duel(state: State, cmd: ResolveDuel, draft: Draft) -> list[Ev
     events += [
         draft.event(MemberFell, member=m, duel=cmd.duel, cause=cause) for m, cause in dead.items()
     ]
-    for member_id in dead:
-        events += void_markers_of(state, member_id, draft)
+    for member_id in dead:  # a marker between two of the dead is voided once
+        events += void_markers_of(draft.now(), member_id, draft)
     winning_principal = principal(duel, winner) if winner else None
     if winning_principal and winning_principal not in dead:
         grants = duel.terms.get(f"{winner}_wins", ())
-        events += grant_events(state, winning_principal, grants, draft, duel=cmd.duel)
+        events += grant_events(draft, winning_principal, grants, duel=cmd.duel)
     return events
 
 

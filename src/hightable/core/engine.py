@@ -37,7 +37,12 @@ Outcome = Accepted | Replayed | Refusal
 
 
 class Draft:
-    """Builds the events of one command, numbering them after the state's last seq."""
+    """Builds the events of one command, numbering them after the state's last seq.
+
+    It keeps every event it made, in order, so that `now()` can give the state they lead to: a
+    consequence that follows others in the same command (a second fulfilment, a duel's grants
+    after its deaths, a second revocation) is judged on `now()`, not on the state before.
+    """
 
     def __init__(self, state: State, cmd: Command | None, at: str, cid_digest: str | None = None):
         self.world = state.world
@@ -46,6 +51,17 @@ class Draft:
         self.by = cmd.by if cmd else TABLE
         self.cid = cmd.cid if cmd else None
         self.digest = cid_digest
+        self.base = state
+        self.made: list[Event] = []
+        self._now: State | None = None
+
+    def now(self) -> State:
+        """The state as changed by every event made so far (a working copy; `base` is untouched)."""
+        if self._now is None:
+            self._now = self.base.working()
+        now = self._now
+        evolve_all(now, self.made[now.seq - self.base.seq :])
+        return now
 
     def event(self, cls: type[Event], **fields: Any) -> Event:
         event = cls(
@@ -58,12 +74,14 @@ class Draft:
             **fields,
         )
         self.next_seq += 1
+        self.made.append(event)
         return event
 
     def deadline_event(self, cls: type[Event], at: str, **fields: Any) -> Event:
         """A consequence of a deadline: stamped at the deadline, by the table, with no cid."""
         event = cls(world=self.world, seq=self.next_seq, at=at, by=TABLE, **fields)
         self.next_seq += 1
+        self.made.append(event)
         return event
 
 

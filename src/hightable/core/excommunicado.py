@@ -134,7 +134,8 @@ def excommunicado_takes_effect(
 
 @applies(Excommunicated)
 def apply_excommunicated(state: State, event: Excommunicated) -> None:
-    update(state.members, event.member, excommunicado_from=event.effective_at)
+    # A new decree: a lift by terms no longer holds, and their revocation will not touch it.
+    update(state.members, event.member, excommunicado_from=event.effective_at, lifted_by_terms=None)
     set_deadline(state, f"excommunicado:{event.member}", event.effective_at)
 
 

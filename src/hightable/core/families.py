@@ -176,11 +176,12 @@ def decide_graduate(state: State, cmd: Graduate, draft: Draft) -> list[Event] | 
     return [draft.event(RecruitGraduated, family=cmd.family, member=cmd.member)]
 
 
-def join(state: State, family_id: str, member_id: str) -> None:
+def join(state: State, family_id: str, member_id: str, terms: str | None = None) -> None:
+    """A member joins a family: by a terms' grant (`terms`), or by its head or the table."""
     family = state.families[family_id]
     if member_id not in family.members:
         update(state.families, family_id, members=family.members + (member_id,))
-    update(state.members, member_id, family=family_id, recruit_of=None)
+    update(state.members, member_id, family=family_id, recruit_of=None, admitted_by_terms=terms)
 
 
 @applies(FamilyFounded)
@@ -202,7 +203,7 @@ def apply_head_named(state: State, event: HeadNamed) -> None:
 
 @applies(MemberAdmitted)
 def apply_member_admitted(state: State, event: MemberAdmitted) -> None:
-    join(state, event.family, event.member)
+    join(state, event.family, event.member, event.terms)
 
 
 @applies(MemberExiled)
@@ -214,7 +215,7 @@ def apply_member_exiled(state: State, event: MemberExiled) -> None:
         members=tuple(m for m in family.members if m != event.member),
         recruits=tuple(r for r in family.recruits if r != event.member),
     )
-    update(state.members, event.member, family=None, recruit_of=None)
+    update(state.members, event.member, family=None, recruit_of=None, admitted_by_terms=None)
 
 
 @applies(RecruitEnrolled)

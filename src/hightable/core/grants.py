@@ -102,46 +102,58 @@ class ExcommunicadoLifted(Event, tag="excommunicado_lifted"):
 
 
 def grant_events(
-    state: State,
+    draft: Draft,
     member_id: str,
     grants: list[Any] | tuple[Any, ...],
-    draft: Draft,
     terms: str | None = None,
     duel: str | None = None,
 ) -> list[Event]:
-    """The events that carry out grants for a member; a grant with nothing to change adds none."""
+    """The events that carry out grants for a member; a grant with nothing to change adds none.
+
+    Each grant is judged on `draft.now()`, the state every event made before it in the command
+    led to: two grants cancelling the same contracts cancel them once (COIN-3).
+    """
     events: list[Event] = []
-    member = state.members[member_id]
     for grant in grants_of(grants):
-        kind = grant[0]
-        if kind == "lift_excommunicado" and member.excommunicado_from is not None:
-            events.append(
-                draft.event(ExcommunicadoLifted, member=member_id, terms=terms, duel=duel)
-            )
-        elif kind == "admit" and member.family is None and member.recruit_of is None:
-            events.append(
-                draft.event(MemberAdmitted, family=grant[1], member=member_id, terms=terms)
-            )
-        elif kind == "cancel_contracts_on":
-            events += [
-                draft.event(
-                    ContractCancelled,
-                    contract=contract_id,
-                    bounty=state.contracts[contract_id].bounty,
-                )
-                for contract_id in state.contracts_on.get(grant[1], ())
-            ]
-        elif kind == "restore_manager" and state.hotels[grant[1]].manager != grant[2]:
-            if not state.members[grant[2]].deceased:
-                events.append(draft.event(ManagerAppointed, hotel=grant[1], member=grant[2]))
-        elif kind == "consecrate" and not state.hotels[grant[1]].consecrated:
-            events.append(draft.event(HotelConsecrated, hotel=grant[1]))
+        events += _grant_events(draft.now(), draft, member_id, grant, terms, duel)
     return events
+
+
+def _grant_events(
+    state: State,
+    draft: Draft,
+    member_id: str,
+    grant: tuple[Any, ...],
+    terms: str | None,
+    duel: str | None,
+) -> list[Event]:
+    member, kind = state.members[member_id], grant[0]
+    if kind == "lift_excommunicado" and member.excommunicado_from is not None:
+        return [draft.event(ExcommunicadoLifted, member=member_id, terms=terms, duel=duel)]
+    if kind == "admit" and member.family is None and member.recruit_of is None:
+        return [draft.event(MemberAdmitted, family=grant[1], member=member_id, terms=terms)]
+    if kind == "cancel_contracts_on":
+        return [
+            draft.event(
+                ContractCancelled, contract=contract_id, bounty=state.contracts[contract_id].bounty
+            )
+            for contract_id in state.contracts_on.get(grant[1], ())
+        ]
+    if kind == "restore_manager" and state.hotels[grant[1]].manager != grant[2]:
+        if not state.members[grant[2]].deceased:
+            return [draft.event(ManagerAppointed, hotel=grant[1], member=grant[2], terms=terms)]
+    if kind == "consecrate" and not state.hotels[grant[1]].consecrated:
+        return [draft.event(HotelConsecrated, hotel=grant[1], terms=terms)]
+    return []
 
 
 @applies(ExcommunicadoLifted)
 def apply_excommunicado_lifted(state: State, event: ExcommunicadoLifted) -> None:
-    update(state.members, event.member, excommunicado=False, excommunicado_from=None)
+    update(
+        state.members,
+        event.member,
+        excommunicado=False,
+        excommunicado_from=None,
+        lifted_by_terms=event.terms,
+    )
     clear_deadline(state, f"excommunicado:{event.member}")
-    if event.terms is not None:
-        update(state.terms, event.terms, lifted=True)

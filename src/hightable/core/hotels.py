@@ -34,22 +34,26 @@ class HotelOpened(Event, tag="hotel_opened"):
 class ManagerAppointed(Event, tag="manager_appointed"):
     hotel: str
     member: str
+    terms: str | None = None  # the terms whose grant appointed them, if any
 
 
 @event_type
 class ManagerRelieved(Event, tag="manager_relieved"):
     hotel: str
     member: str
+    terms: str | None = None  # the terms whose revocation relieved them, if any
 
 
 @event_type
 class HotelDeconsecrated(Event, tag="hotel_deconsecrated"):
     hotel: str
+    terms: str | None = None  # the terms whose revocation deconsecrated it, if any
 
 
 @event_type
 class HotelConsecrated(Event, tag="hotel_consecrated"):
     hotel: str
+    terms: str | None = None  # the terms whose grant consecrated it, if any
 
 
 @event_type
@@ -177,22 +181,22 @@ def apply_hotel_opened(state: State, event: HotelOpened) -> None:
 
 @applies(ManagerAppointed)
 def apply_manager_appointed(state: State, event: ManagerAppointed) -> None:
-    update(state.hotels, event.hotel, manager=event.member)
+    update(state.hotels, event.hotel, manager=event.member, manager_by_terms=event.terms)
 
 
 @applies(ManagerRelieved)
 def apply_manager_relieved(state: State, event: ManagerRelieved) -> None:
-    update(state.hotels, event.hotel, manager=None)
+    update(state.hotels, event.hotel, manager=None, manager_by_terms=None)
 
 
 @applies(HotelDeconsecrated)
 def apply_hotel_deconsecrated(state: State, event: HotelDeconsecrated) -> None:
-    update(state.hotels, event.hotel, consecrated=False)
+    update(state.hotels, event.hotel, consecrated=False, consecrated_by_terms=None)
 
 
 @applies(HotelConsecrated)
 def apply_hotel_consecrated(state: State, event: HotelConsecrated) -> None:
-    update(state.hotels, event.hotel, consecrated=True)
+    update(state.hotels, event.hotel, consecrated=True, consecrated_by_terms=event.terms)
 
 
 @applies(HotelClosed)

@@ -11,6 +11,8 @@ from typing import Any
 import msgspec
 from msgspec import structs
 
+from hightable.core.overlay import Overlay
+
 TABLE = "table"  # the built-in actor of the High Table, and the name of its treasury
 
 
@@ -35,6 +37,9 @@ class Member(msgspec.Struct, frozen=True, gc=False):
     in_service: bool = False
     breaches: tuple[str, ...] = ()
     death: Death | None = None
+    # What terms granted that still holds, so that TERMS-3 revokes that and nothing more:
+    admitted_by_terms: str | None = None  # their family is theirs by these terms' grant
+    lifted_by_terms: str | None = None  # these terms' grant lifted their last excommunicado
 
     @property
     def status(self) -> str:
@@ -53,6 +58,9 @@ class Hotel(msgspec.Struct, frozen=True, gc=False):
     consecrated: bool = True
     open: bool = True
     breached_by: tuple[str, ...] = ()  # members who breached on these grounds (HOTEL-3)
+    # What terms granted that still holds, so that TERMS-3 revokes that and nothing more:
+    manager_by_terms: str | None = None  # the manager is these terms' grant
+    consecrated_by_terms: str | None = None  # the consecration is these terms' grant
 
 
 class Contract(msgspec.Struct, frozen=True, gc=False):
@@ -94,7 +102,6 @@ class Terms(msgspec.Struct, frozen=True, gc=False):
     state: str = "offered"  # offered | accepted | fulfilled | renounced | expired
     met: tuple[bool, ...] = ()
     granted: bool = False
-    lifted: bool = False  # whether their grant lifted an excommunicado (TERMS-3 restores it)
 
 
 class Duel(msgspec.Struct, frozen=True, gc=False):
@@ -169,9 +176,20 @@ class State(msgspec.Struct, kw_only=True):
         }
         return structs.replace(self, **tables)
 
+    def working(self) -> State:
+        """A working copy whose tables read through to these and keep their own changes: it
+        costs what is changed in it, not the world's size. This state is never changed by it."""
+        return structs.replace(self, **{name: Overlay(getattr(self, name)) for name in TABLES})
+
     @property
     def treasury(self) -> int:
         return self.balances.get(TABLE, 0)
+
+
+# The fields of a State that are tables (dicts), which `working` lays an overlay on.
+TABLES = tuple(
+    field.name for field in structs.fields(State) if getattr(field.type, "__origin__", None) is dict
+)
 
 
 def initial_state(world: str, start: str) -> State:

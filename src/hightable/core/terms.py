@@ -203,9 +203,9 @@ def decide_accept_terms(state: State, cmd: AcceptTerms, draft: Draft) -> list[Ev
                 return refusal
     events = [draft.event(TermsAccepted, terms=cmd.terms)]
     if terms.grant_on == "accept":
-        events += grant_events(state, terms.to, terms.grants, draft, terms=cmd.terms)
+        events += grant_events(draft, terms.to, terms.grants, terms=cmd.terms)
     if not terms.requires:
-        events += fulfilment(state, cmd.terms, terms, draft)
+        events += fulfilment(draft, cmd.terms, terms)
     return events
 
 
@@ -218,7 +218,7 @@ def decide_renounce_terms(state: State, cmd: RenounceTerms, draft: Draft) -> lis
         return refuse("TERMS-1", f"{cmd.terms} are {terms.state}; nothing is left to renounce")
     events = [draft.event(TermsRenounced, terms=cmd.terms)]
     if terms.state == "accepted":  # TERMS-3: a breach, and what was granted is revoked
-        events += revocation(state, cmd.terms, terms, draft.event)
+        events += revocation(draft, cmd.terms, terms, draft.event)
     return events
 
 
@@ -230,32 +230,36 @@ def decide_swear_fealty(state: State, cmd: SwearFealty, draft: Draft) -> list[Ev
 # -- Grants, fulfilment and revocation -------------------------------------------------------
 
 
-def fulfilment(state: State, terms_id: str, terms: Terms, draft: Draft) -> list[Event]:
+def fulfilment(draft: Draft, terms_id: str, terms: Terms) -> list[Event]:
     """TERMS-2: fulfilled once every requirement is met; grants follow if granted on fulfil."""
     events = [draft.event(TermsFulfilled, terms=terms_id)]
     if terms.grant_on == "fulfil":
-        events += grant_events(state, terms.to, terms.grants, draft, terms=terms_id)
+        events += grant_events(draft, terms.to, terms.grants, terms=terms_id)
     return events
 
 
-def revocation(state: State, terms_id: str, terms: Terms, make: Make) -> list[Event]:
-    """TERMS-3: undo what the terms granted, and record the recipient's breach.
+def revocation(draft: Draft, terms_id: str, terms: Terms, make: Make) -> list[Event]:
+    """TERMS-3: undo what the terms' grants changed, where it still holds, and record the
+    recipient's breach.
 
-    Only what was granted is undone (with `grant_on: fulfil`, nothing was yet). Cancelled
-    contracts stay cancelled: their escrow went back to its funders.
+    The member and the hotel record which terms' grant made them so (`admitted_by_terms`, ...),
+    and any later change clears it: a grant that changed nothing (the hotel was consecrated
+    already), and a change someone made since (a new decree, a new manager), are not undone.
+    With `grant_on: fulfil` nothing was granted yet. Cancelled contracts stay cancelled: their
+    escrow went back to its funders.
     """
     events: list[Event] = []
-    for grant in grants_of(terms.grants) if terms.grant_on == "accept" else ():
-        kind = grant[0]
-        if kind == "lift_excommunicado" and terms.lifted:
+    for grant in grants_of(terms.grants):
+        kind, state = grant[0], draft.now()  # as the revocations before it left it
+        member = state.members[terms.to]
+        if kind == "lift_excommunicado" and member.lifted_by_terms == terms_id:
             events.append(make(ExcommunicadoRestored, member=terms.to, terms=terms_id))
-        elif kind == "admit" and state.members[terms.to].family == grant[1]:
-            if state.families[grant[1]].head != terms.to:
-                events.append(make(MemberExiled, family=grant[1], member=terms.to, terms=terms_id))
-        elif kind == "restore_manager" and state.hotels[grant[1]].manager == grant[2]:
-            events.append(make(ManagerRelieved, hotel=grant[1], member=grant[2]))
-        elif kind == "consecrate" and state.hotels[grant[1]].consecrated:
-            events.append(make(HotelDeconsecrated, hotel=grant[1]))
+        elif kind == "admit" and member.admitted_by_terms == terms_id:
+            events.append(make(MemberExiled, family=grant[1], member=terms.to, terms=terms_id))
+        elif kind == "restore_manager" and state.hotels[grant[1]].manager_by_terms == terms_id:
+            events.append(make(ManagerRelieved, hotel=grant[1], member=grant[2], terms=terms_id))
+        elif kind == "consecrate" and state.hotels[grant[1]].consecrated_by_terms == terms_id:
+            events.append(make(HotelDeconsecrated, hotel=grant[1], terms=terms_id))
     events.append(make(BreachRecorded, member=terms.to, rule="TERMS-3"))
     return events
 
@@ -283,21 +287,46 @@ MEETING_EVENTS = (MemberEliminated, FealtySworn, CoinsTransferred)
 
 @follow_up
 def requirements_met_by(state: State, events: list[Event], draft: Draft) -> list[Event]:
-    """TERMS-2: what the recipient did after accepting may meet requirements, then fulfil."""
+    """TERMS-2: what the recipient did after accepting may meet requirements, then fulfil.
+
+    Each of the recipient's terms is judged on `draft.now()`: the grants of terms fulfilled
+    before it in this command have been carried out.
+    """
     consequences: list[Event] = []
     for event in events:
-        if not isinstance(event, MEETING_EVENTS):
-            continue
-        for terms_id in state.accepted.get(event.by, ()):
-            terms = state.terms[terms_id]
-            met = list(terms.met)
-            for index, requirement in enumerate(requirements_of(terms.requires)):
-                if not met[index] and requirement_met(requirement, terms, event):
-                    met[index] = True
-                    consequences.append(draft.event(RequirementMet, terms=terms_id, index=index))
-            if met != list(terms.met) and all(met):
-                consequences += fulfilment(state, terms_id, terms, draft)
+        # Most acts meet nothing: they are told apart on the state before the command, which
+        # is enough (requirements are only ever met, terms only ever closed), and cost no
+        # working state.
+        if isinstance(event, MEETING_EVENTS) and might_meet(state, event):
+            for terms_id in draft.now().accepted.get(event.by, ()):
+                consequences += requirements_met(draft, terms_id, event)
     return consequences
+
+
+def might_meet(state: State, event: Event) -> bool:
+    """Whether the event meets a requirement not yet met of terms its actor has accepted."""
+    for terms_id in state.accepted.get(event.by, ()):
+        terms = state.terms[terms_id]
+        for met, requirement in zip(terms.met, requirements_of(terms.requires), strict=True):
+            if not met and requirement_met(requirement, terms, event):
+                return True
+    return False
+
+
+def requirements_met(draft: Draft, terms_id: str, event: Event) -> list[Event]:
+    """TERMS-2: the requirements of one terms this event meets, and their fulfilment."""
+    terms = draft.now().terms[terms_id]
+    if terms.state != "accepted":
+        return []
+    events: list[Event] = []
+    met = list(terms.met)
+    for index, requirement in enumerate(requirements_of(terms.requires)):
+        if not met[index] and requirement_met(requirement, terms, event):
+            met[index] = True
+            events.append(draft.event(RequirementMet, terms=terms_id, index=index))
+    if met != list(terms.met) and all(met):
+        events += fulfilment(draft, terms_id, terms)
+    return events
 
 
 @on_deadline("terms")
@@ -310,7 +339,7 @@ def terms_run_out(state: State, terms_id: str, instant: str, draft: Draft) -> li
 
     events = [at_deadline(TermsExpired, terms=terms_id)]
     if terms.state == "accepted":
-        events += revocation(state, terms_id, terms, at_deadline)
+        events += revocation(draft, terms_id, terms, at_deadline)
     return events
 
 
@@ -373,4 +402,10 @@ def apply_fealty_sworn(state: State, event: FealtySworn) -> None:
 
 @applies(ExcommunicadoRestored)
 def apply_excommunicado_restored(state: State, event: ExcommunicadoRestored) -> None:
-    update(state.members, event.member, excommunicado=True, excommunicado_from=event.at)
+    update(
+        state.members,
+        event.member,
+        excommunicado=True,
+        excommunicado_from=event.at,
+        lifted_by_terms=None,
+    )

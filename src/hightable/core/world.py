@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from hightable.core.authority import table_only
-from hightable.core.commands import SLUG, Command, command
+from hightable.core.commands import Command, command, is_slug
 from hightable.core.engine import CorruptLog, Draft, applies, evolve, evolve_all
 from hightable.core.events import Event, event_type
 from hightable.core.instants import InstantError, parse_instant
@@ -44,7 +44,7 @@ def apply_clock_ticked(state: State, event: ClockTicked) -> None:
 
 def create_world(world_id: object, start: object) -> tuple[State, Event] | Refusal:
     """WORLD-1: a world begins with its id and its first instant; the log's first event."""
-    if not isinstance(world_id, str) or not SLUG.match(world_id):
+    if not isinstance(world_id, str) or not is_slug(world_id):
         return refuse(
             "ID-1", f"world: {str(world_id)[:80]!r} is not a slug ([a-z0-9][a-z0-9-]{{0,63}})"
         )

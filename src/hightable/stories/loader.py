@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from hightable.core.commands import SLUG
+from hightable.core.commands import is_slug
 from hightable.core.instants import InstantError, parse_instant, parse_step_time
 from hightable.core.rules import RULES
 
@@ -104,7 +104,7 @@ def _build_story(name: str, data: Any, step_lines: list[int]) -> Story:
     if len(data["steps"]) > MAX_STEPS:
         raise StoryError(name, 1, f"more than {MAX_STEPS} steps")
     world = str(data.get("world") or _world_id(Path(name).stem))
-    if not SLUG.match(world):
+    if not is_slug(world):
         raise StoryError(name, 1, f"world: {world[:80]!r} is not a slug (ID-1)")
     steps, last = [], start
     for raw_step, line in zip(data["steps"], step_lines, strict=True):
