@@ -29,7 +29,7 @@ from strategies import ACTORS, COMMANDS, FAMILY_SETUP, LATER_COMMANDS, MEMBERS, 
 WORLD = "machine"
 START = "2019-05-17T17:00:00Z"
 STEPS_PER_RUN = 100
-RUNS = 100  # about 10,000 commands in all, besides each run's setup
+RUNS = 70  # about 6,500 commands in all, besides each run's setup
 # What a step does: a move read off the live world mostly; a blind command; the clock jumping.
 STEP_KINDS = ["move"] * 13 + ["blind", "blind member", "deadlines", "hours"]
 
