@@ -94,3 +94,30 @@ def play_steps(steps: list[Step]) -> Ledger:
             assert outcome is not None
         assert_books_balance(ledger.state)
     return ledger
+
+
+def assert_indexes_hold(state: State) -> None:
+    """The indexes evolve keeps agree with the tables they index: accepted terms, live
+    markers, and the deadlines still to fall (TIME-2)."""
+    accepted: dict[str, set[str]] = {}
+    for terms_id, terms in state.terms.items():
+        if terms.state == "accepted":
+            accepted.setdefault(terms.to, set()).add(terms_id)
+    assert accepted == {m: set(ids) for m, ids in state.accepted.items()}
+    live: dict[str, set[str]] = {}
+    for marker_id, marker in state.markers.items():
+        if marker.state in ("sworn", "invoked"):
+            for party in (marker.debtor, marker.holder):
+                live.setdefault(party, set()).add(marker_id)
+    assert live == {m: set(ids) for m, ids in state.live_markers.items()}
+    pending = {
+        f"terms:{terms_id}": terms.deadline
+        for terms_id, terms in state.terms.items()
+        if terms.deadline is not None and terms.state in ("offered", "accepted")
+    } | {
+        f"excommunicado:{member_id}": member.excommunicado_from
+        for member_id, member in state.members.items()
+        if member.excommunicado_from is not None and not member.excommunicado
+    }
+    assert pending == state.deadlines
+    assert min(state.deadlines.values(), default=None) == state.first_deadline
