@@ -15,6 +15,7 @@ import msgspec
 import pytest
 
 import hightable.service as service_module
+from figures import FIGURES
 from hightable.core import Accepted, Refusal, Replayed, State
 from hightable.core.chain import Record
 from hightable.core.contracts import ContractCancelled
@@ -121,7 +122,9 @@ def test_faults_anywhere_leave_the_process_holding_what_the_store_holds(
         fresh = WorldService(inner).state("w")
         assert frozen(fresh) == frozen(held)
         assert isinstance(fresh, State) and acknowledged <= set(fresh.cids)
+        FIGURES.count("write path steps checked against a fresh load")
     assert faulty.injected > 10
+    FIGURES.count("faults injected at decide, seal, append and commit", faulty.injected)
     assert WorldService(inner).verify("w").ok  # type: ignore[union-attr]
 
 
