@@ -14,13 +14,11 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from hightable.cli import app
+from cli_helpers import run
 from hightable.errors import Corrupt, StoreError
 
 START = "2019-05-17T17:00:00Z"
-runner = CliRunner()
 
 
 @pytest.fixture
@@ -31,14 +29,6 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     assert 0 == run("world", "new", "w", "--start", START)[0]
     assert 0 == run("do", "w", "--by", "table", "register", "member=john", "name=John")[0]
     return path
-
-
-def run(*arguments: str) -> tuple[int, str]:
-    """Exit code and output (stdout and stderr); never an exception but SystemExit."""
-    result = runner.invoke(app, list(arguments))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
 
 
 def refused(code: int, named: str, *arguments: str) -> None:

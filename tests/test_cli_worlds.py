@@ -7,12 +7,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from hightable.cli import app
+from cli_helpers import run
 
 ROOT = Path(__file__).parents[1]
-runner = CliRunner()
 
 
 @pytest.fixture
@@ -21,13 +19,6 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "books.db"
     monkeypatch.setenv("HIGHTABLE_STORE", f"sqlite:///{path}")
     return path
-
-
-def run(*arguments: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(arguments))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
 
 
 def parabellum() -> None:

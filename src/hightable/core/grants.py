@@ -11,7 +11,7 @@ are what the rules read.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import msgspec
 from msgspec import Meta
@@ -120,24 +120,19 @@ def read_requirement(written: object) -> Requirement | str:
 
 def grants_of(written: Iterable[object]) -> list[Grant]:
     """Grants already checked at the edge (CMD-1), typed."""
-    grants = []
-    for item in written:
-        grant = read_grant(item)
-        if isinstance(grant, str):
-            raise ValueError(f"unchecked grant: {grant}")
-        grants.append(grant)
-    return grants
+    read = [read_grant(item) for item in written]
+    return [_unchecked(grant) if isinstance(grant, str) else grant for grant in read]
 
 
 def requirements_of(written: Iterable[object]) -> list[Requirement]:
     """Requirements already checked at the edge (CMD-1), typed."""
-    requirements = []
-    for item in written:
-        requirement = read_requirement(item)
-        if isinstance(requirement, str):
-            raise ValueError(f"unchecked requirement: {requirement}")
-        requirements.append(requirement)
-    return requirements
+    read = [read_requirement(item) for item in written]
+    return [_unchecked(need) if isinstance(need, str) else need for need in read]
+
+
+def _unchecked(problem: str) -> NoReturn:
+    """The edge lets no such value in: reaching here is a programmer's error."""
+    raise ValueError(f"unchecked grant or requirement: {problem}")
 
 
 def first_problem(written: list[object], read: Callable[[object], object], name: str) -> str | None:
