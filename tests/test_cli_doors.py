@@ -90,7 +90,7 @@ def test_files_are_read_up_to_a_limit_and_no_further(
     """--file /dev/zero stops at 32 MiB, import at its limit, a story at 4 MiB: each refused."""
     began = time.monotonic()
     refused(2, "--file: /dev/zero is larger than", "do", "w", "--file", "/dev/zero")
-    monkeypatch.setattr("hightable.cli.worlds.MAX_IMPORT_BYTES", 1_000_000)
+    monkeypatch.setattr("hightable.cli.worlds.import_bytes_max", 1_000_000)
     refused(2, "FILE: /dev/zero is larger than 1,000,000 bytes", "import", "/dev/zero")
     code, output = run("play", "/dev/zero")
     assert (1, True) == (code, "larger than" in output), output

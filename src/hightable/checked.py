@@ -110,7 +110,7 @@ def apply_checked(
 
 def evolve_checked(world: str, state: State, event: Event) -> State:
     """Apply one stored event; a log that breaks the books is no world's log (INVARIANT-1)."""
-    evolve(state, event)  # a gap, a repeat or an unknown event is CorruptLog, a Corrupt
+    evolve(state, event)  # a gap, a repeat or an unknown event is ReplayFailed, a Corrupt
     problem = ledger_problem(state)
     if problem:
         raise Corrupt(f"world {world}: seq {event.seq}: INVARIANT-1: {problem}", event.seq)

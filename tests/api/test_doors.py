@@ -14,8 +14,8 @@ import pytest
 from hightable.api import create_app
 from hightable.api.errors import Refused
 from hightable.api.feed import resume_after
-from hightable.api.models import MAX_BODY_BYTES
 from hightable.errors import StoreError
+from hightable.limits import body_bytes_max
 from servers import START, World, start_server, stop_server
 
 # Instants that leave the calendar once moved to UTC, or that would not sort as text.
@@ -91,7 +91,7 @@ def test_a_chunked_body_past_1_mib_is_413_on_every_route(world: World) -> None:
         answer = world.client.post(
             path,
             headers={**world.headers(), "content-type": "application/json"},
-            content=chunks(MAX_BODY_BYTES + 1),
+            content=chunks(body_bytes_max + 1),
         )
         assert (413, "LIMIT-1") == (answer.status_code, answer.json()["rule"]), path
     assert 200 == read(world, "view").status_code

@@ -69,6 +69,24 @@ def test_view_as_of_an_instant_shows_deadlines_that_fell_by_then() -> None:
     assert "2019-05-17T18:03:59Z" == before["clock"]
 
 
+def test_the_view_says_until_when_an_excommunicado_is_pending() -> None:
+    """In an excommunicado's grace, the view names the instant the excommunicado takes effect (the
+    page counts down from it); once in effect, or never declared, it names none."""
+    play = Play().register("john", "elder")
+    play.ok("table", "appoint", member="elder", office="elder")
+    play.ok("elder", "excommunicate", member="john", grace=60, reason="test")  # from 18:04
+    play.ok("table", "tick", minute=90)
+    during = play.ledger.view("2019-05-17T18:03:59Z")
+    after = play.ledger.view("2019-05-17T18:04:00Z")
+    assert isinstance(during, dict) and isinstance(after, dict)
+    pending = [
+        d["members"][m]["excommunicado_pending_until"]
+        for d in (during, after)
+        for m in ("john", "elder")
+    ]
+    assert ["2019-05-17T18:04:00Z", None, None, None] == pending
+
+
 def test_view_as_of_an_instant_between_commands_lets_the_deadline_fall() -> None:
     """A deadline that fell after the last event but before the instant is shown."""
     play = Play().register("john", "elder")
@@ -126,3 +144,11 @@ def test_a_path_that_leads_nowhere_is_refused_as_the_whole_view_would(path: str)
     with pytest.raises(PathError) as part:
         view_at(state, path)
     assert str(whole.value) == str(part.value)
+
+
+def test_the_view_says_which_markers_are_live() -> None:
+    """A sworn marker is a debt still owed: live in the view (the page draws it)."""
+    play = Play().register("john", "winston")
+    play.ok("john", "swear_marker", marker="m", holder="winston")
+    marker = play.view()["markers"]["m"]
+    assert ("sworn", True) == (marker["state"], marker["live"])

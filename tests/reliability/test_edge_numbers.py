@@ -16,8 +16,8 @@ from msgspec import inspect
 
 from edge import AT, Build, base_command, fields_where
 from hightable.core import Accepted, Ledger, Refusal, handle, parse_command
-from hightable.core.commands import MAX_AMOUNT
 from hightable.core.world import create_world
+from hightable.limits import amount_max
 
 START = "2019-05-17T17:00:00Z"
 HUGE = 10**4301  # past the 4,300 digits Python turns into text
@@ -36,7 +36,7 @@ INT_FIELDS: list[tuple[str, str, Build]] = [
     *fields_where(is_int),
     ("offer_terms", "requires", requires_pay),
 ]
-OUT_OF_RANGE = [HUGE, -HUGE, MAX_AMOUNT + 1, -MAX_AMOUNT - 1, True, 5.0, "5", None]
+OUT_OF_RANGE = [HUGE, -HUGE, amount_max + 1, -amount_max - 1, True, 5.0, "5", None]
 
 
 def test_every_integer_field_is_fuzzed() -> None:
@@ -72,7 +72,7 @@ def test_an_integer_past_its_limits_is_cmd_1_naming_the_field(
 @pytest.mark.parametrize(("do", "name", "build"), INT_FIELDS, ids=[c[0] for c in INT_FIELDS])
 def test_an_amount_at_its_limit_parses(do: str, name: str, build: Build) -> None:
     """The limit itself is within it: 10**15 coins (a grace of a hundred years) parses."""
-    limit = 100 * 525_600 if name == "grace" else MAX_AMOUNT
+    limit = 100 * 525_600 if name == "grace" else amount_max
     assert not isinstance(parse_command(build(limit)), Refusal)
 
 
@@ -82,7 +82,7 @@ def test_an_amount_at_its_limit_parses(do: str, name: str, build: Build) -> None
     value=st.one_of(
         st.integers(),
         st.integers(min_value=-(10**20), max_value=10**20),
-        st.sampled_from([0, -1, MAX_AMOUNT, MAX_AMOUNT + 1, HUGE, -HUGE, 2**63, -(2**63) - 1]),
+        st.sampled_from([0, -1, amount_max, amount_max + 1, HUGE, -HUGE, 2**63, -(2**63) - 1]),
         st.floats(),
         st.booleans(),
     ),

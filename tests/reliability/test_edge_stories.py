@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from hightable.limits import story_bytes_max, story_values_max
 from hightable.stories import StoryError, load_story
-from hightable.stories.loader import MAX_STORY_BYTES, MAX_STORY_VALUES
 
 HEAD = "story: edge\nstart: 2019-05-17T17:00:00Z\n"
 
@@ -62,7 +62,7 @@ BROKEN: list[tuple[str, str, int, str]] = [
         4,
         "runs past 9999-12-31T23:59:59Z",
     ),
-    ("aliases", laughs(7), 1, f"more than {MAX_STORY_VALUES} values"),
+    ("aliases", laughs(7), 1, f"more than {story_values_max} values"),
 ]
 
 
@@ -101,7 +101,7 @@ def test_reading_a_story_stops_past_the_size_limit(tmp_path: Path) -> None:
         chunk = b"#" * 65_536
         try:
             with pipe.open("wb", buffering=0) as sink:
-                while written[0] < 4 * MAX_STORY_BYTES:
+                while written[0] < 4 * story_bytes_max:
                     written[0] += sink.write(chunk) or 0
         except BrokenPipeError:
             pass  # the reader stopped reading: what this test shows
@@ -111,7 +111,7 @@ def test_reading_a_story_stops_past_the_size_limit(tmp_path: Path) -> None:
     with pytest.raises(StoryError, match="larger than"):
         load_story(pipe)
     writer.join(timeout=30)
-    assert (False, True) == (writer.is_alive(), written[0] < 2 * MAX_STORY_BYTES)
+    assert (False, True) == (writer.is_alive(), written[0] < 2 * story_bytes_max)
 
 
 def test_deep_block_nesting_is_a_story_error(tmp_path: Path) -> None:

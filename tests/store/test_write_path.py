@@ -14,7 +14,7 @@ from typing import Any
 import msgspec
 import pytest
 
-import hightable.service as service_module
+import hightable.service.writing as service_module
 from figures import FIGURES
 from hightable.core import Accepted, Refusal, Replayed, State
 from hightable.core.chain import Record

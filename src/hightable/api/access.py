@@ -1,29 +1,42 @@
-"""Who may read and write a world over HTTP: tokens, hashed at rest (ACCESS-1, ACCESS-2)."""
+"""Who may read and write a world over HTTP (ACCESS-1, ACCESS-2), and the request's parts that
+every route reads: the service, the token, an instant."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from typing import Annotated
 
-from fastapi import Header, Query
+from fastapi import Depends, Header, Query, Request
 
-from hightable.api.errors import refused
+from hightable.api.errors import Refused, refused
 from hightable.core.commands import is_slug
 from hightable.core.instants import InstantError, parse_instant
+from hightable.limits import token_length_max
 from hightable.service import WorldService
+from hightable.service.access import TABLE_HOLDER
+from hightable.service.lookup import no_world
 
 
-def new_token(world: str) -> tuple[str, str]:
-    """A token (the world's id, a dot, 256 random bits) and its hash, which alone is stored."""
-    token = f"{world}.{secrets.token_urlsafe(32)}"
-    return token, hashlib.sha256(token.encode()).hexdigest()
+def service_of(request: Request) -> WorldService:
+    """The application's one service (made by `create_app`)."""
+    service: WorldService = request.app.state.service
+    return service
 
 
-def presented(authorization: str | None, token: str | None) -> str | None:
+def presented_token(
+    authorization: Annotated[str | None, Header(description="`Bearer TOKEN`")] = None,
+    token: Annotated[
+        str | None,
+        Query(description="The token, where no header can be sent.", max_length=token_length_max),
+    ] = None,
+) -> str | None:
+    """The token of a request: `Authorization: Bearer TOKEN`, else `?token=`."""
     if authorization and authorization.lower().startswith("bearer "):
         return authorization[7:].strip()
     return token
+
+
+Service = Annotated[WorldService, Depends(service_of)]
+Token = Annotated[str | None, Depends(presented_token)]
 
 
 def holder(service: WorldService, world: str, token: str | None) -> str | None:
@@ -32,22 +45,24 @@ def holder(service: WorldService, world: str, token: str | None) -> str | None:
         return None
     if token.partition(".")[0] != world:
         raise refused("ACCESS-2", f"this token is not for the world {world!r}")
-    found = service.store.token_holder(world, hashlib.sha256(token.encode()).hexdigest())
+    found = service.token_holder(world, token)
     if found is None:
         raise refused("ACCESS-1", f"the token is not one of the world {world!r}")
     return found
 
 
 def existing(service: WorldService, world: str) -> None:
-    if not is_slug(world) or service.store.head(world) is None:
-        raise refused("ID-3", f"no world {world[:80]!r} here")
+    """ID-3 (404) unless the store holds the world."""
+    missing = no_world(world) if not is_slug(world) else service.world_refusal(world)
+    if missing is not None:
+        raise Refused(missing)
 
 
 def reader(service: WorldService, world: str, token: str | None) -> str | None:
     """ACCESS-1: a token of the world, or a public world."""
     existing(service, world)
     who = holder(service, world, token)
-    if who is None and not service.store.is_public(world):
+    if who is None and not service.is_public(world):
         raise refused("ACCESS-1", f"reading {world!r} needs a token of that world")
     return who
 
@@ -58,13 +73,13 @@ def writer(service: WorldService, world: str, token: str | None, by: object) -> 
     who = holder(service, world, token)
     if who is None:
         raise refused("ACCESS-1", f"commands to {world!r} need a token of that world")
-    if who != "table" and by != who:
+    if who != TABLE_HOLDER and by != who:
         raise refused("ACCESS-2", f"this token acts as {who}, not as {str(by)[:80]!r}")
 
 
 def table_only(service: WorldService, world: str, token: str | None) -> None:
     existing(service, world)
-    if holder(service, world, token) != "table":
+    if holder(service, world, token) != TABLE_HOLDER:
         raise refused(
             "ACCESS-2", f"only the table token of {world!r} may do this", 403 if token else 401
         )
@@ -78,9 +93,3 @@ def instant_of(value: str | None, field: str) -> str | None:
         return parse_instant(value)
     except InstantError as error:
         raise refused("CMD-1", f"{field}: {error}") from None
-
-
-Auth = Annotated[str | None, Header(description="`Bearer TOKEN`")]
-TokenQuery = Annotated[
-    str | None, Query(description="The token, where no header can be sent.", max_length=200)
-]

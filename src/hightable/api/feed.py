@@ -10,13 +10,12 @@ from fastapi import Request
 
 from hightable.api.errors import refused
 from hightable.core.chain import Record
+from hightable.limits import feed_page_records_max, seq_max
 from hightable.service import WorldService
 
 POLL_SECONDS = 0.1
 KEEPALIVE_SECONDS = 15.0
 
-
-MAX_SEQ = 2**62  # as `after`: a seq cursor past it would overflow the stores' 64-bit integers
 _SEQ = re.compile(r"[0-9]{1,19}")  # ASCII decimal only: int() also reads " 5", "-1" and "١٢"
 
 
@@ -24,9 +23,9 @@ def resume_after(last_event_id: str | None) -> int:
     """The seq a reconnecting client saw last: ASCII decimal, 0 to 2^62, or CMD-1."""
     if last_event_id is None:
         return 0
-    if not _SEQ.fullmatch(last_event_id) or int(last_event_id) > MAX_SEQ:
+    if not _SEQ.fullmatch(last_event_id) or int(last_event_id) > seq_max:
         raise refused(
-            "CMD-1", f"Last-Event-ID: {last_event_id[:32]!r} is not a seq (0 to {MAX_SEQ})"
+            "CMD-1", f"Last-Event-ID: {last_event_id[:32]!r} is not a seq (0 to {seq_max})"
         )
     return int(last_event_id)
 
@@ -55,4 +54,4 @@ async def stream(
 
 
 def page(service: WorldService, world: str, after: int) -> list[Record]:
-    return list(service.records(world, after, limit=500))
+    return list(service.records(world, after, limit=feed_page_records_max))

@@ -6,9 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-MAX_BATCH = 1_000
-MAX_PAGE = 1_000
-MAX_BODY_BYTES = 1_048_576
+from hightable.limits import batch_length_max, id_length_max, instant_text_length_max
 
 CommandBody = dict[str, Any]
 COMMAND_DOC = (
@@ -40,23 +38,25 @@ class RefusalBody(BaseModel):
 
 
 class CreateWorld(Request):
-    world: str = Field(description="A slug id (ID-1).", examples=["parabellum"], max_length=200)
+    world: str = Field(
+        description="A slug id (ID-1).", examples=["parabellum"], max_length=id_length_max
+    )
     start: str = Field(
         description="The first instant, ISO-8601 UTC.",
         examples=["2019-05-17T17:00:00Z"],
-        max_length=64,
+        max_length=instant_text_length_max,
     )
     public: bool = Field(False, description="Readable by anyone, without a token.")
 
 
-class WorldCreated(BaseModel):
+class WorldIssued(BaseModel):
     world: str
     start: str
     table_token: str = Field(description="The world's table token: keep it; it is shown once.")
 
 
 class IssueToken(Request):
-    member: str = Field(description="The member the token acts as.", max_length=200)
+    member: str = Field(description="The member the token acts as.", max_length=id_length_max)
 
 
 class TokenIssued(BaseModel):
@@ -64,7 +64,7 @@ class TokenIssued(BaseModel):
     token: str
 
 
-class Outcome(BaseModel):
+class CommandAnswer(BaseModel):
     """An accepted command (or a retry of one) and the events it appended."""
 
     outcome: Literal["accepted", "replayed"]
@@ -73,7 +73,7 @@ class Outcome(BaseModel):
 
 class BatchRequest(Request):
     commands: list[CommandBody] = Field(
-        max_length=MAX_BATCH, description=f"At most {MAX_BATCH} commands."
+        max_length=batch_length_max, description=f"At most {batch_length_max} commands."
     )
     atomic: bool = Field(False, description="All accepted, or none appended.")
 
@@ -116,8 +116,10 @@ class VerifyResult(BaseModel):
 
 
 class ForkWorld(Request):
-    world: str = Field(description="The new world's id.", max_length=200)
-    at: str = Field(description="Keep the log up to this instant.", max_length=64)
+    world: str = Field(description="The new world's id.", max_length=id_length_max)
+    at: str = Field(
+        description="Keep the log up to this instant.", max_length=instant_text_length_max
+    )
 
 
 class WorldListing(BaseModel):

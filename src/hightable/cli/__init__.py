@@ -1,6 +1,13 @@
 """The `hightable` command: stories, stored worlds, and looking inside them."""
 
-from hightable.cli import coverage, look, serve, stories, worlds  # noqa: F401  (each registers its commands)
+from hightable.cli import (  # noqa: F401  (each registers its commands)
+    commands,
+    coverage,
+    look,
+    serve,
+    stories,
+    worlds,
+)
 from hightable.cli.app import app
 
 

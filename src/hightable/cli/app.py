@@ -106,9 +106,7 @@ def service_for(url: str | None) -> Iterator[WorldService]:
         fail(f"{store_url(url)}: {error}")
     try:
         with store, progress_bar("replaying", None) as progress:
-            service = WorldService(store)
-            service.progress = progress
-            yield service
+            yield WorldService(store, progress=progress)
     except Corrupt as error:
         fail(f"the log is corrupt: {error}", CORRUPT)
     except HightableError as error:

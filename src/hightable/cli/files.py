@@ -7,8 +7,6 @@ from pathlib import Path
 
 from hightable.cli.app import fail
 
-MAX_COMMAND_FILE_BYTES = 32 * 1024 * 1024  # 100,000 commands of a few hundred bytes
-MAX_IMPORT_BYTES = 512 * 1024 * 1024  # a log of two million events or more, as exported
 CHUNK_BYTES = 1024 * 1024
 
 

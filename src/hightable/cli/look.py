@@ -14,8 +14,9 @@ from hightable.cli.app import StoreOption, app, err, fail, out, service_for
 from hightable.core import Event, PathError, Refusal, State, view
 from hightable.core.dossier import dossier
 from hightable.core.instants import InstantError, parse_instant
-from hightable.core.view import view_at
+from hightable.core.view import known_events, view_at
 from hightable.dossier_text import dossier_lines
+from hightable.service.lookup import member_refusal
 from hightable.stories import StoryError, load_story, play
 
 
@@ -70,10 +71,10 @@ def story_state(story_path: Path, instant: str | None) -> tuple[State, list[Even
 
 def show(state: State, events: Sequence[Event], path: str | None, dossier_of: str | None) -> None:
     if dossier_of is not None:
-        if dossier_of not in state.members:
-            fail(f"--dossier: no member {dossier_of!r} in this world")
-        known = [event for event in events if event.at <= state.clock]
-        for line in dossier_lines(dossier(known, state, dossier_of)):
+        missing = member_refusal(state, dossier_of)
+        if missing is not None:
+            fail(f"--dossier: {missing.message}")
+        for line in dossier_lines(dossier(known_events(events, state), state, dossier_of)):
             out.print(line)
         return
     try:

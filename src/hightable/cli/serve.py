@@ -12,7 +12,7 @@ import uvicorn
 from hightable.cli.app import StoreOption, app, fail, out, service_for
 from hightable.core import Refusal
 from hightable.errors import HightableError
-from hightable.service import SERVER_TIMELINES
+from hightable.limits import serve_workers_max, timelines_held_max, timelines_server_default
 from hightable.store import open_store, store_url
 from hightable.stories import load_story, play, story_paths
 
@@ -22,15 +22,17 @@ def serve_command(
     store: StoreOption = None,
     host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="The port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, max=serve_workers_max, help="Worker processes.")
+    ] = 1,
     timelines: Annotated[
         int,
         typer.Option(
             min=0,
-            max=1_000,
+            max=timelines_held_max,
             help="Worlds whose past each worker keeps in memory, for fast views at an instant.",
         ),
-    ] = SERVER_TIMELINES,
+    ] = timelines_server_default,
 ) -> None:
     """Serve the worlds of a store over HTTP (OpenAPI at /openapi.json, docs at /docs)."""
     url = store_url(store)
@@ -67,7 +69,9 @@ def demo_command(
     out.print(f"{len(kept)} canon worlds in {store_url(store)}: {', '.join(kept)}")
     out.print(f"open http://{host}:{port}/w/{FIRST_WORLD if FIRST_WORLD in kept else kept[0]}")
     if serve:
-        serve_command(store=store, host=host, port=port, workers=1, timelines=SERVER_TIMELINES)
+        serve_command(
+            store=store, host=host, port=port, workers=1, timelines=timelines_server_default
+        )
 
 
 def keep_canon(url: str, folder: Path) -> list[str]:
@@ -79,11 +83,11 @@ def keep_canon(url: str, folder: Path) -> list[str]:
     with service_for(url) as service:
         for path in paths:
             world = path.stem
-            if service.store.head(world) is None:
+            if service.world_refusal(world) is not None:
                 _, ledger = play(load_story(path))
                 adopted = service.adopt(world, ledger.events)
                 if isinstance(adopted, Refusal):
                     fail(f"{path}: {adopted}")
-            service.store.set_public(world, True)
+            service.set_public(world, True)
             kept.append(world)
     return kept

@@ -22,7 +22,7 @@ from hightable.core import (  # noqa: F401  (each chapter registers itself on im
 )
 from hightable.core.chain import Record, Verdict, verify
 from hightable.core.commands import COMMANDS, Command, parse_command
-from hightable.core.engine import Accepted, CorruptLog, Outcome, Replayed, decide, evolve, handle
+from hightable.core.engine import Accepted, Outcome, Replayed, ReplayFailed, decide, evolve, handle
 from hightable.core.events import Event, canonical_json, decode_event, to_dict
 from hightable.core.ledger import Ledger, Worlds, state_as_of
 from hightable.core.rules import RULES, Refusal
@@ -35,7 +35,7 @@ __all__ = [
     "RULES",
     "Accepted",
     "Command",
-    "CorruptLog",
+    "ReplayFailed",
     "Event",
     "Ledger",
     "Outcome",

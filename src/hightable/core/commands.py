@@ -19,21 +19,21 @@ import msgspec
 from msgspec import Meta, structs
 
 from hightable.core.events import Event
-from hightable.core.instants import MAX_INSTANT_TEXT, InstantError, is_canonical, parse_instant
+from hightable.core.instants import InstantError, is_canonical, parse_instant
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import State
 from hightable.core.texts import SHOWN_LENGTH, escaped, first_surrogate_path, shown
+from hightable.limits import amount_max, id_length_max, instant_text_length_max, text_length_max
 
 if TYPE_CHECKING:
     from hightable.core.engine import Draft
 
 # Limits: a value past them is malformed (CMD-1), not a slow disaster. Every text, at any depth,
 # is also Unicode scalar values only (texts.py); a negative amount within the limit is COIN-1.
-MAX_AMOUNT = 10**15
-Id = Annotated[str, Meta(max_length=200)]
-Text = Annotated[str, Meta(max_length=2000)]
-Amount = Annotated[int, Meta(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
-InstantText = Annotated[str, Meta(max_length=MAX_INSTANT_TEXT)]
+Id = Annotated[str, Meta(max_length=id_length_max)]
+Text = Annotated[str, Meta(max_length=text_length_max)]
+Amount = Annotated[int, Meta(ge=-amount_max, le=amount_max)]
+InstantText = Annotated[str, Meta(max_length=instant_text_length_max)]
 
 # Judged with fullmatch: `$` would let a trailing newline through.
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")

@@ -21,21 +21,7 @@ def mentions(fields: Mapping[str, object], member_id: str) -> bool:
 
 def dossier(events: Sequence[Event], state: State, member_id: str) -> Document:
     """Everything the ledger holds on a member as of `state`, whose log is `events`."""
-    since: dict[str, str] = {}  # object id -> the instant it entered the log
-    changed: dict[str, str] = {}  # object id -> the instant it last changed
-    timeline: list[Document] = []
-    breaches: list[Document] = []
-    for event in events:
-        fields = to_dict(event)
-        for name in OBJECT_FIELDS:
-            if isinstance(fields.get(name), str):
-                since.setdefault(f"{name}:{fields[name]}", event.at)
-                changed[f"{name}:{fields[name]}"] = event.at
-        if event.type == "breach_recorded" and fields["member"] == member_id:
-            breaches.append({"rule": fields["rule"], "place": fields.get("place"), "at": event.at})
-        if event.by == member_id or mentions(fields, member_id):
-            details = {k: v for k, v in fields.items() if k not in ENVELOPE}
-            timeline.append({"at": event.at, "event": event.type, "by": event.by, **details})
+    since, changed, timeline, breaches = walk(events, member_id)
 
     def dated(kind: str, object_id: str, **facts: object) -> Document:
         key = f"{kind}:{object_id}"
@@ -90,3 +76,26 @@ def dossier(events: Sequence[Event], state: State, member_id: str) -> Document:
         ],
         "timeline": timeline,
     }
+
+
+def walk(
+    events: Sequence[Event], member_id: str
+) -> tuple[dict[str, str], dict[str, str], list[Document], list[Document]]:
+    """From the log: when each object entered it and last changed, the events that name the
+    member (its timeline), and its breaches."""
+    since: dict[str, str] = {}  # object id -> the instant it entered the log
+    changed: dict[str, str] = {}  # object id -> the instant it last changed
+    timeline: list[Document] = []
+    breaches: list[Document] = []
+    for event in events:
+        fields = to_dict(event)
+        for name in OBJECT_FIELDS:
+            if isinstance(fields.get(name), str):
+                since.setdefault(f"{name}:{fields[name]}", event.at)
+                changed[f"{name}:{fields[name]}"] = event.at
+        if event.type == "breach_recorded" and fields["member"] == member_id:
+            breaches.append({"rule": fields["rule"], "place": fields.get("place"), "at": event.at})
+        if event.by == member_id or mentions(fields, member_id):
+            details = {k: v for k, v in fields.items() if k not in ENVELOPE}
+            timeline.append({"at": event.at, "event": event.type, "by": event.by, **details})
+    return since, changed, timeline, breaches

@@ -21,8 +21,9 @@ from hightable.errors import Corrupt
 E = TypeVar("E", bound=Event)
 
 
-class CorruptLog(Corrupt):
-    """A log that cannot be the log of a world: a gap in seq, or an unknown event."""
+class ReplayFailed(Corrupt):
+    """A replay stopped at an event that cannot follow the state (a gap in seq, an unknown
+    event, an instant before the clock): the log cannot be the log of a world. A `Corrupt`."""
 
 
 class Accepted(msgspec.Struct, frozen=True):
@@ -152,15 +153,15 @@ def evolve(state: State, event: Event) -> State:
     """Apply one event; the state is updated in place and returned."""
     seq = event.seq
     if seq != state.seq + 1:
-        raise CorruptLog(f"event seq {seq} follows seq {state.seq}: a gap or a repeat")
+        raise ReplayFailed(f"event seq {seq} follows seq {state.seq}: a gap or a repeat")
     applier = APPLIERS.get(type(event))
     if applier is None:
-        raise CorruptLog(f"event seq {seq}: no rule applies {event.type!r}")
+        raise ReplayFailed(f"event seq {seq}: no rule applies {event.type!r}")
     state.seq = seq
     if event.at > state.clock:
         state.clock = event.at
     elif event.at < state.clock:  # instants never go back in a log: stores rely on it
-        raise CorruptLog(f"event seq {seq} at {event.at} is before the clock, {state.clock}")
+        raise ReplayFailed(f"event seq {seq} at {event.at} is before the clock, {state.clock}")
     cid = event.cid
     if cid is not None and event.digest is not None:
         known = state.cids.get(cid)
@@ -189,7 +190,7 @@ def fall_deadlines(state: State, until: str, draft: Draft) -> tuple[State, list[
         consequences = DEADLINE_HANDLERS[kind](work, object_id, instant, draft)
         evolve_all(work, consequences)
         if work.deadlines.get(key) == instant:
-            raise CorruptLog(f"deadline {key} at {instant} did not clear itself")
+            raise ReplayFailed(f"deadline {key} at {instant} did not clear itself")
         events += consequences
     return work, events
 

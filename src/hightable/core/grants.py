@@ -16,7 +16,6 @@ from typing import Annotated, NoReturn
 import msgspec
 from msgspec import Meta
 
-from hightable.core.commands import MAX_AMOUNT
 from hightable.core.contracts import ContractCancelled
 from hightable.core.engine import Draft
 from hightable.core.events import Event
@@ -25,6 +24,7 @@ from hightable.core.families import MemberAdmitted
 from hightable.core.hotels import HotelConsecrated, ManagerAppointed
 from hightable.core.state import State
 from hightable.core.texts import shown
+from hightable.limits import amount_max
 
 # Grants or requirements as a command writes them: each item is read by `read_grant` or
 # `read_requirement`, which name what is wrong with it.
@@ -113,7 +113,7 @@ def read_requirement(written: object) -> Requirement | str:
         ((kind, value),) = written.items()
         if kind == "eliminate" and isinstance(value, str):
             return MustEliminate(value)
-        if kind == "pay" and type(value) is int and -MAX_AMOUNT <= value <= MAX_AMOUNT:
+        if kind == "pay" and type(value) is int and -amount_max <= value <= amount_max:
             return MustPay(value)
     return f"{shown(written)} is no requirement ({{eliminate: M}}, swear_fealty, {{pay: N}})"
 

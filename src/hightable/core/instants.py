@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from hightable.core.texts import shown
+from hightable.limits import instant_text_length_max
 
 FIRST = "0001-01-01T00:00:00Z"
 LAST = "9999-12-31T23:59:59Z"
-MAX_INSTANT_TEXT = 64
 
 _TEXT = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?"
@@ -44,7 +44,7 @@ def parse_instant(value: object) -> str:
 
 def _from_text(value: str) -> str:
     text = value.strip()
-    match = _TEXT.fullmatch(text) if len(text) <= MAX_INSTANT_TEXT else None
+    match = _TEXT.fullmatch(text) if len(text) <= instant_text_length_max else None
     if match is None:
         raise InstantError(f"{shown(value)} is not {_LIKE}")
     *fields, fraction, zulu, sign, offset_hours, offset_minutes = match.groups()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple, TypeVar
 
+from hightable.core.events import Event
 from hightable.core.state import (
     Alliance,
     Contract,
@@ -21,6 +22,7 @@ from hightable.core.state import (
 )
 
 Document = dict[str, object]  # a JSON object
+LIVE_MARKER_STATES = ("sworn", "invoked")  # a debt still owed: the page draws it
 T = TypeVar("T")
 Entry = Callable[[State, str, T], Document]
 
@@ -46,6 +48,11 @@ def section(name: str, table: Callable[[State], Mapping[str, T]]) -> Callable[[E
         return entry
 
     return register
+
+
+def known_events(events: Iterable[Event], state: State) -> list[Event]:
+    """The events of a log up to the state's clock: what a reading as of that instant knows."""
+    return [event for event in events if event.at <= state.clock]
 
 
 def view(state: State) -> Document:
@@ -92,6 +99,7 @@ def members_entry(state: State, member_id: str, member: Member) -> Document:
         "name": member.name,
         "status": member.status,
         "excommunicado_from": member.excommunicado_from,
+        "excommunicado_pending_until": pending_until(state, member),
         "family": member.family,
         "recruit_of": member.recruit_of,
         "offices": list(member.offices),
@@ -100,6 +108,12 @@ def members_entry(state: State, member_id: str, member: Member) -> Document:
         "bounty": bounty_on(state, member_id),
         "breaches": list(member.breaches),
     }
+
+
+def pending_until(state: State, member: Member) -> str | None:
+    """The instant an excommunicado declared but still in its grace takes effect, else None."""
+    starts = member.excommunicado_from
+    return starts if member.status == "active" and starts and starts > state.clock else None
 
 
 @section("hotels", lambda state: state.hotels)
@@ -135,6 +149,7 @@ def markers_entry(state: State, marker_id: str, marker: Marker) -> Document:
         "holder": marker.holder,
         "hotel": marker.hotel,
         "favor": marker.favor,
+        "live": marker.state in LIVE_MARKER_STATES,
     }
 
 

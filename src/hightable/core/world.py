@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from hightable.core.authority import the_table
 from hightable.core.commands import Command, command, is_slug
-from hightable.core.engine import CorruptLog, Draft, applies, evolve, evolve_all
+from hightable.core.engine import Draft, ReplayFailed, applies, evolve, evolve_all
 from hightable.core.events import Event, event_type
 from hightable.core.instants import InstantError, parse_instant
 from hightable.core.rules import Refusal, refuse
@@ -61,6 +61,6 @@ def replay(events: Iterable[Event]) -> State:
     iterator = iter(events)
     first = next(iterator, None)
     if not isinstance(first, WorldCreated) or first.seq != 1:
-        raise CorruptLog("a world's log begins with world_created at seq 1")
+        raise ReplayFailed("a world's log begins with world_created at seq 1")
     state = evolve(initial_state(first.world, first.start), first)
     return evolve_all(state, iterator)

@@ -1,4 +1,5 @@
-"""The event-store interface every backend implements: worlds, their logs, snapshots.
+"""The interfaces every backend implements, in three parts: the log (`EventLog`), cached states
+(`SnapshotStore`) and access (`AccessStore`); a backend is all three (`EventStore`).
 
 A store keeps records (`core.chain.Record`) per world, numbered from 1 without gaps. Appending
 names the seq it expects to write next, so that two writers never both get the same seq: the
@@ -13,8 +14,6 @@ from dataclasses import dataclass
 
 from hightable.core.chain import GENESIS, Record, chain_problem, head_problem, link
 from hightable.errors import Conflict, Corrupt, StoreError
-
-PAGE = 5_000  # records fetched per round trip when reading a long log
 
 
 @dataclass(frozen=True)
@@ -35,8 +34,8 @@ class Snapshot:
     body: bytes
 
 
-class EventStore(ABC):
-    """Where worlds live between commands."""
+class EventLog(ABC):
+    """The worlds' logs: append-only, numbered from 1 without gaps."""
 
     url: str
 
@@ -70,6 +69,10 @@ class EventStore(ABC):
     def worlds(self) -> list[WorldSummary]:
         """Every world of the store, by id."""
 
+
+class SnapshotStore(ABC):
+    """Cached states of worlds: never the truth (the log is), only a shortcut to it."""
+
     @abstractmethod
     def save_snapshot(self, snapshot: Snapshot) -> None:
         """Keep a cached state (replacing one at the same seq)."""
@@ -86,6 +89,10 @@ class EventStore(ABC):
     def drop_snapshots(self, world: str | None = None) -> None:
         """Forget cached states (of one world or of all): no answer may change."""
 
+
+class AccessStore(ABC):
+    """Who may read and write a world: token hashes and public worlds."""
+
     @abstractmethod
     def save_token(self, world: str, token_hash: str, holder: str) -> None:
         """Keep an access token's hash; `holder` is `table` or a member id."""
@@ -101,6 +108,10 @@ class EventStore(ABC):
     @abstractmethod
     def is_public(self, world: str) -> bool:
         """Whether a world is readable without a token."""
+
+
+class EventStore(EventLog, SnapshotStore, AccessStore):
+    """Where worlds live between commands: a backend, every method one transaction."""
 
     def close(self) -> None:  # noqa: B027  (a store without connections has nothing to release)
         """Release connections."""

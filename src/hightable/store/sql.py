@@ -9,8 +9,8 @@ from typing import Any
 
 from hightable.core.chain import Record
 from hightable.errors import Conflict, NoSuchWorld, StoreError, WorldExists
+from hightable.limits import read_page_records_max
 from hightable.store.base import (
-    PAGE,
     EventStore,
     Snapshot,
     WorldSummary,
@@ -225,7 +225,8 @@ class SqlStore(EventStore):
         if until_seq is not None:
             condition += " AND seq <= ?"
         statement = self._sql(
-            f"SELECT {COLUMNS} FROM events WHERE {condition} ORDER BY seq LIMIT {PAGE}"
+            f"SELECT {COLUMNS} FROM events WHERE {condition} ORDER BY seq"
+            f" LIMIT {read_page_records_max}"
         )
         while True:
             values = [*arguments, after] + ([until_seq] if until_seq is not None else [])
@@ -236,7 +237,7 @@ class SqlStore(EventStore):
 
             rows = self._run(page)
             yield from map(_record, rows)
-            if len(rows) < PAGE:
+            if len(rows) < read_page_records_max:
                 return
             after = rows[-1][0]
 

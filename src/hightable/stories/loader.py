@@ -14,11 +14,13 @@ from hightable.core.commands import is_slug
 from hightable.core.instants import InstantError, parse_instant, parse_step_time
 from hightable.core.rules import RULES
 from hightable.core.texts import is_scalar_text
+from hightable.limits import (
+    story_bytes_max,
+    story_flow_nesting_max,
+    story_steps_max,
+    story_values_max,
+)
 
-MAX_STORY_BYTES = 4 * 1024 * 1024
-MAX_STEPS = 20_000
-MAX_STORY_VALUES = 1_000_000  # values once aliases are expanded: no "billion laughs"
-MAX_FLOW_NESTING = 64  # [ and { within each other
 STORY_KEYS = {"story", "start", "steps", "world"}
 
 
@@ -53,8 +55,8 @@ class _StoryLoader(yaml.SafeLoader):
     with it (seconds at a few thousand levels), long before the composer's recursion fails."""
 
     def fetch_flow_collection_start(self, token_class: Any) -> None:
-        if self.flow_level >= MAX_FLOW_NESTING:
-            problem = f"nested deeper than {MAX_FLOW_NESTING} [ or {{"
+        if self.flow_level >= story_flow_nesting_max:
+            problem = f"nested deeper than {story_flow_nesting_max} [ or {{"
             raise yaml.scanner.ScannerError(None, None, problem, self.get_mark())
         super().fetch_flow_collection_start(token_class)
 
@@ -62,9 +64,9 @@ class _StoryLoader(yaml.SafeLoader):
 def load_story(path: Path | str) -> Story:
     name = str(path)
     with Path(path).open("rb") as file:
-        raw = file.read(MAX_STORY_BYTES + 1)  # reading stops past the limit
-    if len(raw) > MAX_STORY_BYTES:
-        raise StoryError(name, 1, f"the story is larger than {MAX_STORY_BYTES} bytes")
+        raw = file.read(story_bytes_max + 1)  # reading stops past the limit
+    if len(raw) > story_bytes_max:
+        raise StoryError(name, 1, f"the story is larger than {story_bytes_max} bytes")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -110,8 +112,8 @@ def _check_nodes(name: str, root: yaml.Node) -> None:
     while stack:
         node = stack.pop()
         count += 1
-        if count > MAX_STORY_VALUES:
-            raise StoryError(name, 1, f"more than {MAX_STORY_VALUES} values, aliases expanded")
+        if count > story_values_max:
+            raise StoryError(name, 1, f"more than {story_values_max} values, aliases expanded")
         if isinstance(node, yaml.ScalarNode):
             if not is_scalar_text(node.value):
                 line = node.start_mark.line + 1
@@ -138,8 +140,8 @@ def _build_story(name: str, data: Any, step_lines: list[int]) -> Story:
         raise StoryError(name, 1, f"start: {error}") from None
     if not isinstance(data["steps"], list):
         raise StoryError(name, 1, "steps: a list of steps")
-    if len(data["steps"]) > MAX_STEPS:
-        raise StoryError(name, 1, f"more than {MAX_STEPS} steps")
+    if len(data["steps"]) > story_steps_max:
+        raise StoryError(name, 1, f"more than {story_steps_max} steps")
     world = str(data.get("world") or _world_id(Path(name).stem))
     if not is_slug(world):
         raise StoryError(name, 1, f"world: {world[:80]!r} is not a slug (ID-1)")

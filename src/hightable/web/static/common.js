@@ -33,12 +33,14 @@ function minutesBetween(from, to) {
   return Math.round((Date.parse(to) - Date.parse(from)) / 60000);
 }
 
-// The badge of a member as of an instant: an excommunicado not yet in effect counts down.
+// The badge of a member in a view read at `instant`: an excommunicado still in its grace (the
+// view says until when) counts down.
 function badge(member, instant) {
-  if (member.status === "active" && member.excommunicado_from && member.excommunicado_from > instant) {
-    const minutes = minutesBetween(instant, member.excommunicado_from);
+  const until = member.excommunicado_pending_until;
+  if (until) {
+    const minutes = minutesBetween(instant, until);
     const left = minutes >= 120 ? `${Math.floor(minutes / 60)}h ${minutes % 60}m` : `${minutes}m`;
-    return `<span class="badge pending" title="excommunicado from ${esc(member.excommunicado_from)}">excommunicado in ${left}</span>`;
+    return `<span class="badge pending" title="excommunicado from ${esc(until)}">excommunicado in ${left}</span>`;
   }
   const label = member.status.replace("_", " ");
   return `<span class="badge ${esc(member.status)}">${esc(label)}</span>`;

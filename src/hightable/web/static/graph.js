@@ -72,7 +72,7 @@ function drawGraph(svg, view) {
   }
   for (const [id, h] of Object.entries(view.hotels)) if (h.manager) line(h.manager, "hotel:" + id, "manager");
   for (const a of Object.values(view.alliances)) if (a.state === "active") line(a.proposer, a.partner, "alliance");
-  for (const k of Object.values(view.markers)) if (k.state === "sworn" || k.state === "invoked") line(k.debtor, k.holder, "marker", true);
+  for (const k of Object.values(view.markers)) if (k.live) line(k.debtor, k.holder, "marker", true);
   for (const c of Object.values(view.contracts)) if (c.state === "open" && view.members[c.client]) line(c.client, c.target, "contract", true);
   for (const id of hubs) {
     const [x, y] = place[id];

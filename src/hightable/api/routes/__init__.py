@@ -1,0 +1,8 @@
+"""The API's routes, one router per resource: each translates HTTP to a call of the service and
+its outcome to a status and a body, and judges nothing."""
+
+from hightable.api.routes import access, commands, feed, reading, worlds
+
+ROUTERS = [worlds.router, access.router, commands.router, reading.router, feed.router]
+
+__all__ = ["ROUTERS"]

@@ -1,0 +1,86 @@
+"""Commands: one at a time, or many in one transaction."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+from fastapi import APIRouter, Body
+from fastapi.responses import JSONResponse
+
+from hightable.api.access import Service, Token, writer
+from hightable.api.errors import Refused, status_of
+from hightable.api.models import (
+    COMMAND_DOC,
+    COMMAND_EXAMPLE,
+    BatchItem,
+    BatchRefused,
+    BatchRequest,
+    BatchResult,
+    CommandAnswer,
+    CommandBody,
+    RefusalBody,
+)
+from hightable.core import Accepted, Outcome, Refusal, Replayed, to_dict
+from hightable.service import WorldService
+
+router = APIRouter(tags=["commands"])
+
+
+@router.post("/worlds/{world}/commands", response_model=CommandAnswer)
+def send_command(
+    world: str,
+    command: Annotated[CommandBody, Body(description=COMMAND_DOC, examples=[COMMAND_EXAMPLE])],
+    service: Service,
+    token: Token,
+) -> CommandAnswer:
+    """Send one command; durable before the answer. 409 names the rule that refused it."""
+    writer(service, world, token, command.get("by"))
+    outcome = service.execute(world, command)
+    if isinstance(outcome, Refusal):
+        raise Refused(outcome)
+    events = [to_dict(e) for e in service.events_of(world, outcome)]
+    return CommandAnswer(outcome=outcome_kind(outcome), events=events)
+
+
+@router.post(
+    "/worlds/{world}/batch",
+    response_model=BatchResult,
+    responses={409: {"model": BatchRefused, "description": "An atomic batch was refused."}},
+)
+def send_batch(
+    world: str, body: BatchRequest, service: Service, token: Token
+) -> BatchResult | JSONResponse:
+    """Many commands in one transaction: each on its own, or all-or-nothing (`atomic`)."""
+    for command in body.commands:
+        writer(service, world, token, command.get("by"))
+    batch = service.execute_batch(world, body.commands, atomic=body.atomic)
+    items = [batch_item(service, world, o, batch.applied) for o in batch.outcomes]
+    if not batch.applied and body.atomic:
+        index, refusal = next(
+            (n, o) for n, o in enumerate(batch.outcomes) if isinstance(o, Refusal)
+        )
+        refused_body = BatchRefused(
+            rule=refusal.rule,
+            title=refusal.title,
+            message=f"commands[{index}]: {refusal.message}; nothing was applied",
+            applied=False,
+            outcomes=items,
+        )
+        return JSONResponse(refused_body.model_dump(), status_code=409)
+    return BatchResult(applied=batch.applied, outcomes=items)
+
+
+def batch_item(service: WorldService, world: str, outcome: Outcome, applied: bool) -> BatchItem:
+    if isinstance(outcome, Refusal):
+        body = RefusalBody(**msgspec.to_builtins(outcome))
+        return BatchItem(status=status_of(outcome), outcome="refused", refusal=body)
+    if not applied:  # judged lawful, but an atomic batch stores all or nothing: nothing stored
+        return BatchItem(status=409, outcome="not_applied")
+    events = [to_dict(e) for e in service.events_of(world, outcome)]
+    return BatchItem(status=200, outcome=outcome_kind(outcome), events=events)
+
+
+def outcome_kind(outcome: Accepted | Replayed) -> Literal["accepted", "replayed"]:
+    """A first acceptance, or a retry answered with the first outcome (IDEM-1)."""
+    return "accepted" if isinstance(outcome, Accepted) else "replayed"

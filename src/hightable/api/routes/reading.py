@@ -1,0 +1,94 @@
+"""Reading: the view (now or at an instant), a dossier, the log a page at a time, verify."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from fastapi import APIRouter, Query
+
+from hightable.api.access import Service, Token, instant_of, reader
+from hightable.api.errors import Refused, refused
+from hightable.api.models import EventsPage, VerifyResult
+from hightable.core import Refusal, State, to_dict, view, view_at
+from hightable.core.dossier import dossier
+from hightable.core.view import PathError
+from hightable.limits import instant_text_length_max, page_events_max, path_length_max, seq_max
+from hightable.service import WorldService
+from hightable.service.lookup import member_refusal
+
+router = APIRouter(tags=["reading"])
+
+At = Annotated[
+    str | None,
+    Query(description="An instant; default: the clock.", max_length=instant_text_length_max),
+]
+
+
+@router.get("/worlds/{world}/view")
+def get_view(
+    world: str,
+    service: Service,
+    token: Token,
+    at: At = None,
+    path: Annotated[
+        str | None,
+        Query(description="A dotted path, e.g. members.john.status.", max_length=path_length_max),
+    ] = None,
+) -> Any:
+    """The view of §14, as of the clock or an earlier instant, whole or at a path."""
+    state = state_at(service, world, token, at)
+    if not path:
+        return view(state)
+    try:
+        return view_at(state, path)
+    except PathError as error:
+        raise refused("ID-3", f"path: {error}") from None
+
+
+@router.get("/worlds/{world}/members/{member}/dossier")
+def get_dossier(
+    world: str, member: str, service: Service, token: Token, at: At = None
+) -> dict[str, Any]:
+    """A member's dossier: status, family, coins, markers, contracts, terms, duels, breaches."""
+    state = state_at(service, world, token, at)
+    missing = member_refusal(state, member)
+    if missing is not None:
+        raise Refused(missing)
+    return dossier(service.events_known(world, state), state, member)
+
+
+def state_at(service: WorldService, world: str, token: str | None, at: str | None) -> State:
+    """The world as of `at` (default: its clock), for a reader of it."""
+    reader(service, world, token)
+    state = service.state_at(world, instant_of(at, "at"))
+    if isinstance(state, Refusal):
+        raise Refused(state)
+    return state
+
+
+@router.get("/worlds/{world}/events", response_model=EventsPage)
+def get_events(
+    world: str,
+    service: Service,
+    token: Token,
+    after: Annotated[int, Query(ge=0, le=seq_max, description="Events with a seq above this.")] = 0,
+    limit: Annotated[
+        int, Query(ge=1, le=page_events_max, description=f"At most {page_events_max}.")
+    ] = 100,
+) -> EventsPage:
+    """The log, a page at a time."""
+    reader(service, world, token)
+    events = [to_dict(event) for event in service.log(world, after=after, limit=limit)]
+    next_after = events[-1]["seq"] if len(events) == limit else None
+    return EventsPage(events=events, next_after=next_after)
+
+
+@router.get("/worlds/{world}/verify", response_model=VerifyResult)
+def get_verify(world: str, service: Service, token: Token) -> VerifyResult:
+    """CHAIN-1: recompute the hash chain; name the first event whose bytes or order changed."""
+    reader(service, world, token)
+    verdict = service.verify(world)
+    if isinstance(verdict, Refusal):
+        raise Refused(verdict)
+    return VerifyResult(**msgspec.to_builtins(verdict))

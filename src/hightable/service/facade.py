@@ -1,0 +1,142 @@
+"""`WorldService`: the one door of every shell (CLI, API, page, stories kept, bench) to the
+worlds of a store. It composes the collaborators and adds nothing of its own:
+
+- `Writer` (writing.py): create, execute, execute_batch: load, decide, group commit, retries;
+- `History` (history.py): the world now or at an instant, its log, timelines, verify;
+- `SnapshotPolicy` (policy.py): when a batch carries a snapshot and its seal;
+- `Porting` (porting.py): fork, import, export;
+- `Access` (access.py): tokens and public worlds;
+- lookups (lookup.py): "no such world / member" (ID-3), the same refusal at every door.
+
+The store stays behind it: no shell reads or writes the store itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from hightable.checked import Progress
+from hightable.core import Accepted, Event, Outcome, Refusal, Replayed, State, Verdict
+from hightable.core.chain import Record
+from hightable.core.view import known_events
+from hightable.limits import snapshot_interval_events, worlds_held_max
+from hightable.service.access import TABLE_HOLDER, Access
+from hightable.service.held import HeldWorlds
+from hightable.service.history import History
+from hightable.service.loading import Loader
+from hightable.service.lookup import member_refusal, no_world
+from hightable.service.policy import SnapshotPolicy
+from hightable.service.porting import Porting
+from hightable.service.writing import Batch, Writer
+from hightable.store import EventStore, WorldSummary
+from hightable.timeline import Timeline
+
+
+class WorldService:
+    """The worlds of one store, as every shell sees them."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        snapshot_every: int = snapshot_interval_events,
+        timelines: int = 0,
+        progress: Progress | None = None,
+        worlds_max: int = worlds_held_max,
+    ) -> None:
+        self.store = store  # for tests and tools that inject faults; shells use the methods
+        self.held = HeldWorlds(worlds_max)
+        self.loader = Loader(store, progress)
+        self.policy = SnapshotPolicy(snapshot_every)
+        self.writer = Writer(store, self.held, self.loader, self.policy)
+        self.history = History(store, self.held, self.loader, timelines)
+        self.porting = Porting(store, self.writer, self.history)
+        self.access = Access(store)
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def create(self, world: str, start: object) -> Record | Refusal:
+        return self.writer.create(world, start)
+
+    def execute(self, world: str, raw: object) -> Outcome:
+        return self.writer.execute(world, raw)
+
+    def execute_batch(self, world: str, raws: Iterable[object], atomic: bool = False) -> Batch:
+        return self.writer.execute_batch(world, raws, atomic)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def state(self, world: str) -> State | Refusal:
+        return self.history.state(world)
+
+    def state_at(self, world: str, instant: str | None = None) -> State | Refusal:
+        return self.history.state_at(world, instant)
+
+    def timeline(self, world: str, catch_up: bool = True) -> Timeline:
+        return self.history.timeline(world, catch_up)
+
+    def events_of(self, world: str, outcome: Accepted | Replayed) -> list[Event]:
+        return self.history.events_of(world, outcome)
+
+    def events_known(self, world: str, state: State) -> list[Event]:
+        """The events of the log up to the state's clock (what a dossier at that instant knows)."""
+        return known_events(self.log(world), state)
+
+    def log(self, world: str, after: int = 0, limit: int | None = None) -> Iterator[Event]:
+        return self.history.log(world, after, limit)
+
+    def records(self, world: str, after: int = 0, limit: int | None = None) -> Iterator[Record]:
+        return self.history.records(world, after, limit)
+
+    def verify(self, world: str, progress: Progress | None = None) -> Verdict | Refusal:
+        return self.history.verify(world, progress)
+
+    # -- lookups (ID-3) -----------------------------------------------------------------------
+
+    def world_refusal(self, world: str) -> Refusal | None:
+        """ID-3 if the store holds no such world, else None."""
+        return None if self.access.exists(world) else no_world(world)
+
+    def member_refusal(self, world: str, member: str) -> Refusal | None:
+        """ID-3 if there is no such world, or no such member in it now, else None."""
+        return member_refusal(self.state(world), member)
+
+    def head_seq(self, world: str) -> int | None:
+        return self.access.head_seq(world)
+
+    # -- porting ------------------------------------------------------------------------------
+
+    def fork(self, world: str, new: str, instant: str) -> Record | Refusal:
+        return self.porting.fork(world, new, instant)
+
+    def adopt(
+        self, world: str, events: list[Event], progress: Progress | None = None
+    ) -> Record | Refusal:
+        return self.porting.adopt(world, events, progress)
+
+    def import_lines(
+        self, world: str | None, lines: Iterable[bytes], progress: Progress | None = None
+    ) -> Record | Refusal:
+        return self.porting.import_lines(world, lines, progress)
+
+    def export(self, world: str) -> Iterator[bytes]:
+        return self.porting.export(world)
+
+    # -- access -------------------------------------------------------------------------------
+
+    def worlds(self) -> list[WorldSummary]:
+        return self.access.worlds()
+
+    def public_worlds(self) -> list[WorldSummary]:
+        return self.access.public_worlds()
+
+    def issue_token(self, world: str, holder: str = TABLE_HOLDER) -> str:
+        return self.access.issue_token(world, holder)
+
+    def token_holder(self, world: str, token: str) -> str | None:
+        return self.access.holder(world, token)
+
+    def set_public(self, world: str, public: bool) -> None:
+        self.access.set_public(world, public)
+
+    def is_public(self, world: str) -> bool:
+        return self.access.is_public(world)

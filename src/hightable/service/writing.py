@@ -1,0 +1,210 @@
+"""Writing a world: the only path from a command to the log.
+
+Load the world (`Loader`), let the core decide, check the ledger's invariants, seal the events
+into the chain, append them (and a due snapshot with its seal, in the same append) with the seq
+they must take, and only then answer. The world this process holds changes only under its lock,
+and any failure between deciding and committing drops it, to be loaded again from the store:
+what the process holds is always what the store holds. Two writers racing on one world never
+share a seq: the loser catches up and decides again. Nothing here judges a rule: that is the
+core's alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from hightable.core import (
+    Accepted,
+    Command,
+    Event,
+    Outcome,
+    Refusal,
+    create_world,
+    decide,
+    parse_command,
+)
+from hightable.core.chain import GENESIS, Record, seal
+from hightable.core.engine import evolve_all
+from hightable.core.invariants import check_ledger
+from hightable.core.rules import refuse
+from hightable.errors import Conflict, HightableError, StoreError, WorldExists
+from hightable.limits import conflict_retries_max
+from hightable.service.held import Held, HeldWorlds, Loaded, Pending
+from hightable.service.loading import Loader
+from hightable.service.policy import Plan, SnapshotPolicy
+from hightable.store import EventStore
+
+log = logging.getLogger("hightable")
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The outcomes of a batch of commands; `applied` is False when an atomic batch was refused."""
+
+    outcomes: list[Outcome]
+    applied: bool
+
+
+class _Faulted(Exception):
+    """One command of a batch could not be decided or sealed, or broke the ledger's invariants:
+    it alone gets `outcome`, and the batch is decided again without it."""
+
+    def __init__(self, index: int, outcome: Refusal) -> None:
+        super().__init__(outcome.message)
+        self.index, self.outcome = index, outcome
+
+
+class Writer:
+    def __init__(
+        self, store: EventStore, held: HeldWorlds, loader: Loader, policy: SnapshotPolicy
+    ) -> None:
+        self.store, self.held, self.loader, self.policy = store, held, loader, policy
+
+    # -- creating ------------------------------------------------------------------------------
+
+    def create(self, world: str, start: object) -> Record | Refusal:
+        """WORLD-1: a new world, its first event durable before this returns."""
+        created = create_world(world, start)
+        if isinstance(created, Refusal):
+            return created
+        state, event = created
+        return self.create_from(world, state.start, [event])
+
+    def create_from(self, world: str, start: str, events: list[Event]) -> Record | Refusal:
+        records = seal(events, GENESIS)
+        try:
+            self.store.create_world(world, start, records)
+        except WorldExists:
+            return refuse("WORLD-1", f"a world {world!r} exists already")
+        return records[-1]
+
+    # -- deciding -----------------------------------------------------------------------------
+
+    def execute(self, world: str, raw: object) -> Outcome:
+        """One command: decided, sealed and durable before the outcome is returned.
+
+        Group commit: commands that arrive from other threads while a transaction is under way
+        queue up, and the next thread to hold the world's lock appends them all in one
+        transaction, then hands each its outcome.
+        """
+        pending = Pending(raw)
+        with self.held.using(world, pending) as held:
+            if not pending.done:
+                self._commit_group(world, held, self.held.take_queue(held))
+        if isinstance(pending.outcome, HightableError):
+            raise pending.outcome
+        assert pending.outcome is not None  # every member of a group is answered
+        return pending.outcome
+
+    def _commit_group(self, world: str, held: Held, group: list[Pending]) -> None:
+        """Decide and append a group; every member gets an outcome, or the error that stopped
+        the whole group (the store's), whatever its type."""
+        try:
+            outcomes: list[Outcome | HightableError] = list(
+                self._execute_locked(world, held, [p.raw for p in group], False).outcomes
+            )
+        except HightableError as error:
+            outcomes = [error] * len(group)
+        except BaseException as error:
+            failed = StoreError(f"world {world}: the commit failed ({type(error).__name__})")
+            for member in group:
+                member.outcome, member.done = failed, True
+            raise
+        for member, outcome in zip(group, outcomes, strict=True):
+            member.outcome, member.done = outcome, True
+
+    def execute_batch(self, world: str, raws: Iterable[object], atomic: bool = False) -> Batch:
+        """Many commands in one transaction (group commit), each decided after the one before.
+
+        With `atomic`, one refusal refuses the whole batch and nothing is appended.
+        """
+        with self.held.using(world) as held:
+            return self._execute_locked(world, held, raws, atomic)
+
+    def _execute_locked(
+        self, world: str, held: Held, raws: Iterable[object], atomic: bool
+    ) -> Batch:
+        commands = [parse_command(raw) for raw in raws]
+        faults: dict[int, Refusal] = {}
+        conflicts = 0
+        while True:
+            loaded = self.loader.load(world, held)
+            if isinstance(loaded, Refusal):
+                return Batch([loaded] * len(commands), False)
+            try:
+                plan = self._plan(world, held, loaded, commands, faults)
+            except _Faulted as fault:  # that command alone is answered; the rest decided again
+                held.loaded = None
+                faults[fault.index] = fault.outcome
+                continue
+            except BaseException:
+                held.loaded = None
+                raise
+            refused = any(isinstance(o, Refusal) for o in plan.outcomes)
+            if atomic and refused or not plan.records:
+                if plan.records:
+                    held.loaded = None  # decided, never stored: load it afresh next time
+                return Batch(plan.outcomes, not (atomic and refused))
+            if self._append(world, held, plan):
+                loaded.head = plan.records[-1]
+                self.policy.committed(held, plan)
+                return Batch(plan.outcomes, True)
+            conflicts += 1
+            if conflicts >= conflict_retries_max:
+                raise StoreError(f"world {world}: gave up after {conflicts} conflicts")
+            # The random wait keeps two writers from colliding in lockstep forever.
+            time.sleep(random.uniform(0, min(0.05, 0.0005 * 2**conflicts)))
+
+    def _append(self, world: str, held: Held, plan: Plan) -> bool:
+        """Append the plan's records and snapshot; False if another writer took the seq."""
+        try:
+            self.store.append(world, plan.records, plan.snapshot)
+        except Conflict:
+            held.loaded = None  # another writer took the seq: catch up and decide again
+            return False
+        except BaseException:
+            held.loaded = None  # the outcome is unknown: load it afresh next time
+            raise
+        return True
+
+    def _plan(
+        self,
+        world: str,
+        held: Held,
+        loaded: Loaded,
+        commands: list[Command | Refusal],
+        faults: dict[int, Refusal],
+    ) -> Plan:
+        """Decide each command on the world's state, after the one before; check the ledger's
+        invariants after each accepted one (INVARIANT-1) and seal its events."""
+        plan, state = Plan(), loaded.state
+        prev = bytes.fromhex(loaded.head.hash)
+        for index, command in enumerate(commands):
+            if index in faults or isinstance(command, Refusal):
+                plan.outcomes.append(faults.get(index) or command)  # type: ignore[arg-type]
+                continue
+            try:
+                outcome = decide(state, command)
+                if isinstance(outcome, Accepted):
+                    evolve_all(state, outcome.events)
+                    broken = check_ledger(state)
+                    if broken:
+                        log.critical("world %s: %s: %s", world, command.do, broken)
+                        raise _Faulted(index, broken)
+                    records = seal(outcome.events, prev)
+                    prev = bytes.fromhex(records[-1].hash)
+                    plan.records += records
+            except Exception as error:
+                if isinstance(error, _Faulted):
+                    raise
+                log.exception("world %s: %s could not be decided or sealed", world, command.do)
+                message = f"{command.do} could not be decided or sealed ({type(error).__name__})"
+                raise _Faulted(index, refuse("FAULT-1", message)) from error
+            plan.outcomes.append(outcome)
+        if plan.records:
+            self.policy.seal_into(world, held, loaded, plan)
+        return plan
