@@ -67,8 +67,20 @@ def someone(dice: Dice, state: State) -> str:
 
 
 def new_id(dice: Dice, pool: list[str], taken: Any) -> str:
-    fresh = [i for i in pool if i not in taken]
-    return str(dice.pick(fresh if fresh and dice.chance(85) else pool))
+    """A fresh id mostly (past the pool once it is used up: a long storm keeps making new
+    things), one taken already sometimes."""
+    fresh = [i for i in pool if i not in taken] or [beyond(pool, taken)]
+    return str(dice.pick(fresh if dice.chance(85) else pool))
+
+
+def beyond(pool: list[str], taken: Any) -> str:
+    """The first id of the pool's form that is not taken: `c9` after `c1`..`c8`."""
+    stem = pool[0].rstrip("0123456789")
+    return next(
+        f"{stem}{n}"
+        for n in range(len(pool) + 1, len(taken) + len(pool) + 2)
+        if f"{stem}{n}" not in taken
+    )
 
 
 def one_of(dice: Dice, table: dict[str, Any], pool: list[str], keep: Callable[[Any], bool]) -> str:
@@ -552,7 +564,8 @@ def newcomer(dice: Dice, state: State) -> Move:
     """Fresh blood: a newcomer registered, or an office given."""
     if dice.chance(60):
         unregistered = [m for m in dice.cast.newcomers if m not in state.members]
-        member = dice.pick(unregistered if unregistered and dice.chance(90) else dice.cast.names)
+        unregistered = unregistered or [beyond(["newcomer-1"], state.members)]
+        member = dice.pick(unregistered if dice.chance(90) else dice.cast.names)
         return actor(dice, "table"), {"do": "register", "member": member, "name": "N"}
     fields = {
         "do": "appoint",
