@@ -38,6 +38,7 @@ class Generator:
 
     def __init__(self, clock: str, mix: dict[str, int] | None = None) -> None:
         self.clock = clock
+        self.jumps = 0  # jumps of the clock to a deadline, for the figures
         mix = mix or {}
         self.kinds = {k: mix.get(k, w) for k, w in KIND_WEIGHTS.items()}
         self.moves = {k: mix.get(k, w) for k, w in MOVE_WEIGHTS.items()}
@@ -81,6 +82,7 @@ class Generator:
         ahead = sorted({*state.deadlines.values(), *hours})
         if kind == "deadlines" and ahead:
             self.clock = max(self.clock, dice.pick(ahead))
+            self.jumps += 1
         else:
             self.advance(60 * dice.integer(1, 72))
         if dice.chance(50):
