@@ -1,13 +1,14 @@
 """A stateful test: a stored world driven by commands of every kind, lawful and not, by every
 kind of actor, with the clock jumping over deadlines. Most commands are drawn after reading the
-live world (tests/moves.py), so that terms overlap, contracts pile up on one target and
-deadlines fall together; the rest are drawn blind (tests/strategies.py). After every command
+live world, so that terms overlap, contracts pile up on one target and deadlines fall
+together; the rest are drawn blind (hightable.storm's generator, a seed a step). After each
 the books must balance, the indexes agree with their tables, a refusal must have changed
 nothing, a revocation must undo only what was granted, the log must replay to the live world,
 and the chain must verify."""
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import msgspec
@@ -19,19 +20,18 @@ from figures import FIGURES
 from helpers import STATUSES, assert_books_balance, assert_indexes_hold
 from hightable.checked import replay_checked
 from hightable.core import Accepted, Refusal, Replayed, State, view
-from hightable.core.instants import add_minutes
 from hightable.service import WorldService
 from hightable.store import open_store
-from moves import DICE, MOVES, Dice
+from hightable.storm.cast import FILMS
+from hightable.storm.generator import Generator
+from hightable.storm.moves import Dice
 from revocations import GrantBook, interactions
-from strategies import ACTORS, COMMANDS, FAMILY_SETUP, LATER_COMMANDS, MEMBERS, SETUP
 
 WORLD = "machine"
 START = "2019-05-17T17:00:00Z"
 STEPS_PER_RUN = 100
 RUNS = 70  # about 6,500 commands in all, besides each run's setup
-# What a step does: a move read off the live world mostly; a blind command; the clock jumping.
-STEP_KINDS = ["move"] * 13 + ["blind", "blind member", "deadlines", "hours"]
+SEED = st.integers(0, 2**32 - 1)  # one draw a step: drawing is the dear part
 
 
 def frozen(service: WorldService) -> bytes:
@@ -45,15 +45,14 @@ class StoredWorld(RuleBasedStateMachine):
         super().__init__()
         self.store = open_store("memory://")
         self.service = WorldService(self.store, snapshot_every=25)
-        self.clock = START
+        self.generator = Generator(START)
         self.book = GrantBook()
 
     @initialize()
     def create(self) -> None:
         assert not isinstance(self.service.create(WORLD, START), Refusal)
-        setup = [(actor, fields, 0, None) for actor, fields in SETUP] + FAMILY_SETUP
-        for actor, fields, _, _ in setup:
-            raw = {"by": actor, "at": self.clock, **fields}
+        for actor, fields in FILMS.setup():
+            raw = {"by": actor, "at": START, **fields}
             assert isinstance(self.service.execute(WORLD, raw), Accepted)
 
     def live(self) -> State:
@@ -61,8 +60,7 @@ class StoredWorld(RuleBasedStateMachine):
         assert not isinstance(state, Refusal)
         return state
 
-    def send(self, actor: str, fields: dict[str, Any], cid: str | None = None) -> object:
-        raw = {"by": actor, "at": self.clock, **fields} | ({"cid": cid} if cid else {})
+    def send(self, raw: dict[str, Any]) -> object:
         before = frozen(self.service)
         head = self.store.head(WORLD)
         outcome = self.service.execute(WORLD, raw)
@@ -93,42 +91,12 @@ class StoredWorld(RuleBasedStateMachine):
         assert self.service.verify(WORLD).ok  # type: ignore[union-attr]
         assert msgspec.json.encode(replay_checked(WORLD, records)) == frozen(self.service)
 
-    @rule(data=st.data())
-    def step(self, data: st.DataObject) -> None:
-        dice = Dice(data.draw(DICE, label="dice"))  # one draw a step: drawing is the dear part
-        kind = dice.pick(STEP_KINDS)
-        if kind == "move":
-            move = dice.pick(MOVES)
-            self.advance(dice.pick([0, 0, 1, 5, 10, 20, 45, -5]))
-            self.send(*move(dice, self.live()))
-        elif kind == "blind":
-            self.advance(dice.integer(-5, 45))
-            cid = dice.pick([None, "a", "b"])
-            self.send(dice.pick(ACTORS), data.draw(COMMANDS, label="command"), cid)
-        elif kind == "blind member":
-            self.advance(dice.integer(0, 40))
-            self.send(dice.pick(MEMBERS), data.draw(LATER_COMMANDS, label="command"))
-        else:
-            self.time_passes(dice, kind)
-
-    def advance(self, minutes: int) -> None:
-        self.clock = add_minutes(self.clock, minutes)
-
-    def time_passes(self, dice: Dice, kind: str) -> None:
-        """The clock jumps to a deadline, or over several, or over hours; what falls before the
-        next command falls with it, a tick or a move."""
-        state = self.live()
-        hours = [d.hour for d in state.duels.values() if d.state == "sanctioned" and d.hour]
-        ahead = sorted({*state.deadlines.values(), *hours})
-        if kind == "deadlines" and ahead:
-            self.clock = max(self.clock, dice.pick(ahead))
-            FIGURES.count("state machine jumps to a deadline")
-        else:
-            self.advance(60 * dice.integer(1, 72))
-        if dice.chance(50):
-            assert isinstance(self.send("table", {"do": "tick"}), Accepted | Refusal)
-        else:
-            self.send(*dice.pick(MOVES)(dice, self.live()))
+    @rule(seed=SEED)
+    def step(self, seed: int) -> None:
+        """One command of the storm's generator, its choices all from this step's seed."""
+        jumps = self.generator.jumps
+        self.send(self.generator.step(Dice(random.Random(seed), FILMS), self.live()))
+        FIGURES.count("state machine jumps to a deadline", self.generator.jumps - jumps)
 
     def teardown(self) -> None:
         FIGURES.count("state machine revocations that undid a grant", self.book.revocations)

@@ -8,7 +8,6 @@ fresh load from the store, and every acknowledged command must be in the store.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
 from typing import Any
 
 import msgspec
@@ -20,49 +19,11 @@ from hightable.core import Accepted, Refusal, Replayed, State
 from hightable.core.chain import Record
 from hightable.core.contracts import ContractCancelled
 from hightable.core.engine import APPLIERS
-from hightable.errors import StoreError
 from hightable.service import WorldService
-from hightable.store import EventStore, Snapshot, open_store
+from hightable.store import open_store
+from hightable.storm.faults import FaultyStore
 
 START = "2019-05-17T17:00:00Z"
-FAULTS: list[Callable[[], BaseException]] = [
-    lambda: ValueError("injected"),
-    lambda: KeyError("injected"),
-    lambda: RuntimeError("injected"),
-    lambda: OSError("injected"),
-    lambda: MemoryError(),
-    lambda: OverflowError("injected"),
-    lambda: UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed"),
-    lambda: StoreError("injected"),
-    lambda: KeyboardInterrupt(),
-]
-
-
-class FaultyStore:
-    """A store whose appends fail now and then, before the commit or after it."""
-
-    def __init__(self, inner: EventStore, rng: random.Random, rate: float) -> None:
-        self.inner, self.rng, self.rate = inner, rng, rate
-        self.injected = 0
-
-    def append(
-        self, world: str, records: Sequence[Record], snapshot: Snapshot | None = None
-    ) -> None:
-        fault = self._maybe()
-        if fault and self.rng.random() < 0.5:
-            raise fault  # before: nothing stored
-        self.inner.append(world, records, snapshot)
-        if fault:
-            raise fault  # after: stored, but the writer is told it failed
-
-    def _maybe(self) -> BaseException | None:
-        if self.rng.random() >= self.rate:
-            return None
-        self.injected += 1
-        return self.rng.choice(FAULTS)()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
 
 
 def frozen(state: State | Refusal) -> bytes:
@@ -135,7 +96,7 @@ def inject_into(
     real = getattr(service_module, name)
 
     def sometimes_failing(*args: Any, **kwargs: Any) -> Any:
-        fault = faulty._maybe() if rng.random() < 0.3 else None
+        fault = faulty.maybe() if rng.random() < 0.3 else None
         if fault:
             raise fault
         return real(*args, **kwargs)

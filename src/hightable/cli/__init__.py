@@ -6,6 +6,7 @@ from hightable.cli import (  # noqa: F401  (each registers its commands)
     look,
     serve,
     stories,
+    storm,
     worlds,
 )
 from hightable.cli.app import app

@@ -43,6 +43,7 @@ from hightable.core.hotels import (
 )
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import (
+    Hotel,
     State,
     Terms,
     clear_deadline,
@@ -253,12 +254,20 @@ def revocation(draft: Draft, terms_id: str, terms: Terms, make: Make) -> list[Ev
                 events.append(make(ExcommunicadoRestored, member=terms.to, terms=terms_id))
             case Admit(family) if member.admitted_by_terms == terms_id:
                 events.append(make(MemberExiled, family=family, member=terms.to, terms=terms_id))
-            case RestoreManager(hotel, manager) if state.hotels[hotel].manager_by_terms == terms_id:
+            case RestoreManager(hotel, manager) if restored_by(
+                state.hotels[hotel], terms_id, manager
+            ):
                 events.append(make(ManagerRelieved, hotel=hotel, member=manager, terms=terms_id))
             case Consecrate(hotel) if state.hotels[hotel].consecrated_by_terms == terms_id:
                 events.append(make(HotelDeconsecrated, hotel=hotel, terms=terms_id))
     events.append(make(BreachRecorded, member=terms.to, rule="TERMS-3"))
     return events
+
+
+def restored_by(hotel: Hotel, terms_id: str, manager: str) -> bool:
+    """TERMS-3: these terms made `manager` the manager, and they still are (two grants may
+    name the same hotel: only the one that holds is undone)."""
+    return bool(hotel.manager_by_terms == terms_id and hotel.manager == manager)
 
 
 def requirement_met(requirement: Requirement, terms: Terms, event: Event) -> bool:

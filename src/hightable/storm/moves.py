@@ -1,90 +1,92 @@
-"""Moves for the stateful test that read the live world before drawing a command: the terms
-offered to John are accepted by John, a second offer copies the grants of the first, a claim
-comes from the member who made the kill. Random commands alone are mostly refused at the door;
-these reach the rules where two grants, two deadlines or two contracts meet.
+"""The storm's moves: commands drawn after reading the live world, so that the terms offered to
+John are accepted by John, a second offer copies the grants of the first, a claim comes from
+the member who made the kill. Random commands alone are mostly refused at the door; these reach
+the rules where two grants, two deadlines or two contracts meet.
 
-Each move makes `(actor, fields)` from its dice; the actor is the lawful one most of the
-time, anyone else sometimes, so that the refusals stay in the mix."""
+Each move makes `(actor, fields)` from its dice; the actor is the lawful one most of the time,
+anyone else sometimes, so that the refusals stay in the mix. Every choice comes from one
+`random.Random`, and every set or table is read in sorted order: a seed gives the same moves on
+any machine."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from typing import Any
 
-from hypothesis import strategies as st
-
 from hightable.core import State
 from hightable.core.instants import add_minutes, to_datetime
+from hightable.storm.cast import Cast
 
 Move = tuple[str, dict[str, Any]]
 
-MEMBERS = ["john", "winston", "sofia", "zero", "elder"]  # registered at setup
-NEWCOMERS = ["cassian", "ares", "santino"]  # registered, if at all, during a run
-NAMES = [*MEMBERS, *NEWCOMERS]
-ACTORS = [*NAMES, "table"]
-OFFICERS = ["elder", "zero", "winston"]
-HOTELS = ["continental-ny", "continental-casablanca"]
-FAMILIES = ["ruska-roma", "harkan"]
-TERMS = [f"t{n}" for n in range(1, 13)]
-CONTRACTS = [f"c{n}" for n in range(1, 9)]
-MARKERS = ["m1", "m2", "m3"]
-DUELS = ["d1", "d2"]
-PARLAYS = ["p1", "p2"]
-ALLIANCES = ["a1", "a2"]
-
 
 class Dice:
-    """The choices of one move, read from bytes Hypothesis draws in one go: cheap to draw, and
-    shrinking them towards zero picks the first option and declines every chance."""
+    """The choices of a storm, all from one seeded generator, with the cast they choose among."""
 
-    def __init__(self, rolls: bytes):
-        self.rolls = iter(rolls)
-
-    def roll(self) -> int:
-        return next(self.rolls, 0)
+    def __init__(self, rng: random.Random, cast: Cast):
+        self.rng, self.cast = rng, cast
 
     def integer(self, low: int, high: int) -> int:
-        return low + (self.roll() * 256 + self.roll()) % (high - low + 1)
+        return self.rng.randint(low, high)
 
     def chance(self, percent: int) -> bool:
-        return self.roll() * 100 >= (100 - percent) * 256
+        return self.rng.randrange(100) < percent
 
     def pick(self, options: Any) -> Any:
         """One of the options; a set or a table's keys in sorted order, so that a run replays."""
         listed = options if isinstance(options, list) else sorted(options)
-        return listed[self.roll() % len(listed)]
+        return listed[self.rng.randrange(len(listed))]
 
     def some(self, options: list[Any], most: int) -> list[Any]:
         return [self.pick(options) for _ in range(self.integer(0, most))]
 
-
-DICE = st.binary(min_size=40, max_size=40)
+    def weighted(self, weights: dict[str, int]) -> str:
+        """A key, as likely as its weight (integers: no float sums that differ by platform)."""
+        roll = self.rng.randrange(sum(weights.values()))
+        for key, weight in weights.items():
+            roll -= weight
+            if roll < 0:
+                return key
+        raise AssertionError("a roll below the total falls on a key")
 
 
 def actor(dice: Dice, *lawful: str | None) -> str:
     """The lawful actor mostly; anyone (the table included) otherwise."""
     known = [who for who in lawful if who is not None]
-    return dice.pick(known if known and dice.chance(88) else ACTORS)
+    return str(dice.pick(known if known and dice.chance(88) else dice.cast.actors))
 
 
-def living(state: State) -> list[str]:
-    return [m for m, member in state.members.items() if not member.deceased] or NAMES
+def living(dice: Dice, state: State) -> list[str]:
+    return [m for m, member in state.members.items() if not member.deceased] or dice.cast.names
 
 
 def someone(dice: Dice, state: State) -> str:
     """A living member mostly; now and then the dead or a name never registered."""
-    return dice.pick(living(state) if dice.chance(93) else NAMES)
+    return str(dice.pick(living(dice, state) if dice.chance(93) else dice.cast.names))
 
 
 def new_id(dice: Dice, pool: list[str], taken: Any) -> str:
-    fresh = [i for i in pool if i not in taken]
-    return dice.pick(fresh if fresh and dice.chance(85) else pool)
+    """A fresh id mostly (past the pool once it is used up: a long storm keeps making new
+    things), one taken already sometimes."""
+    fresh = [i for i in pool if i not in taken] or [beyond(pool, taken)]
+    return str(dice.pick(fresh if dice.chance(85) else pool))
+
+
+def beyond(pool: list[str], taken: Any) -> str:
+    """The first id of the pool's form that is not taken: `c9` after `c1`..`c8`."""
+    stem = pool[0].rstrip("0123456789")
+    return next(
+        f"{stem}{n}"
+        for n in range(len(pool) + 1, len(taken) + len(pool) + 2)
+        if f"{stem}{n}" not in taken
+    )
 
 
 def one_of(dice: Dice, table: dict[str, Any], pool: list[str], keep: Callable[[Any], bool]) -> str:
     """An object of the table that `keep` likes, else any id of the pool."""
     liked = [i for i, found in table.items() if keep(found)]
-    return dice.pick(liked if liked and dice.chance(95) else pool)
+    return str(dice.pick(liked if liked and dice.chance(95) else pool))
 
 
 def minutes_until(state: State, instant: str) -> int:
@@ -96,7 +98,7 @@ def soon(dice: Dice, state: State) -> str:
     """An instant ahead: often one a deadline already falls at, so that several fall at once."""
     ahead = [d for d in state.deadlines.values() if d > state.clock]
     if ahead and dice.chance(50):
-        return dice.pick(ahead)
+        return str(dice.pick(ahead))
     return add_minutes(state.clock, dice.pick([15, 30, 60, 120, 240]))
 
 
@@ -112,12 +114,12 @@ def grant(dice: Dice, state: State, to: str) -> Any:
         return "lift_excommunicado"
     if kind == "admit":
         own = member.family if member and member.family and dice.chance(50) else None
-        return {"admit": own or dice.pick(FAMILIES)}
+        return {"admit": own or dice.pick(dice.cast.families)}
     if kind == "cancel":
         targets = [c.target for c in state.contracts.values() if c.state == "open"]
         target = dice.pick(targets) if targets and dice.chance(80) else someone(dice, state)
         return {"cancel_contracts_on": target}
-    hotel = dice.pick(state.hotels or HOTELS)
+    hotel = dice.pick(state.hotels or dice.cast.hotels)
     if kind == "consecrate":
         return {"consecrate": hotel}
     manager = state.hotels[hotel].manager if hotel in state.hotels else None
@@ -131,7 +133,7 @@ def requirement(dice: Dice, state: State, to: str) -> Any:
         return "swear_fealty"
     if kind == "pay":
         return {"pay": dice.integer(1, 8)}
-    return {"eliminate": dice.pick([m for m in living(state) if m != to] or NAMES)}
+    return {"eliminate": dice.pick([m for m in living(dice, state) if m != to] or dice.cast.names)}
 
 
 def grants_for(dice: Dice, state: State, to: str) -> list[Any]:
@@ -177,7 +179,7 @@ def coins(dice: Dice, state: State) -> Move:
     else:
         payer, to, amount = (
             someone(dice, state),
-            dice.pick([*NAMES, *HOTELS]),
+            dice.pick([*dice.cast.names, *dice.cast.hotels]),
             dice.integer(1, 20),
         )
     return actor(dice, payer), {"do": "transfer", "to": to, "amount": amount}
@@ -193,26 +195,28 @@ def contracts(dice: Dice, state: State) -> Move:
         fields: dict[str, Any] = {
             "do": "post_contract",
             "target": target,
-            "contract": new_id(dice, CONTRACTS, state.contracts),
+            "contract": new_id(dice, dice.cast.contracts, state.contracts),
             "bounty": dice.integer(1, 15),
         }
         if dice.chance(25):
             fields["funded_by"] = "table"
-            return actor(dice, "winston"), fields
+            return actor(dice, dice.cast.seat), fields
         if dice.chance(15):
             fields |= {"open": False, "contractor": someone(dice, state)}
         return actor(dice, someone(dice, state)), fields
-    wanted = (
-        (lambda c: c.state == "open" and state.members[c.target].deceased)
-        if which == "claim"
-        else (lambda c: c.state == "open")
-    )
-    contract_id = one_of(dice, state.contracts, CONTRACTS, wanted)
+
+    def wanted(contract: Any) -> bool:
+        dead = contract.target in state.members and state.members[contract.target].deceased
+        return bool(contract.state == "open" and (dead or which != "claim"))
+
+    contract_id = one_of(dice, state.contracts, dice.cast.contracts, wanted)
     if contract_id not in state.contracts or not wanted(state.contracts[contract_id]):
-        contract_id = one_of(dice, state.contracts, CONTRACTS, lambda c: c.state == "open")
+        contract_id = one_of(
+            dice, state.contracts, dice.cast.contracts, lambda c: c.state == "open"
+        )
     contract = state.contracts.get(contract_id)
     if which == "raise":
-        lawful = [contract.client, "winston"] if contract else []
+        lawful = [contract.client, dice.cast.seat] if contract else []
         fields = {"do": "raise_bounty", "contract": contract_id, "amount": dice.integer(1, 9)}
         return actor(dice, *lawful), fields
     if which == "claim":
@@ -262,7 +266,7 @@ def kill(dice: Dice, state: State) -> Move:
     by = dice.pick(hunters) if hunters and dice.chance(60) else someone(dice, state)
     fields: dict[str, Any] = {"do": "eliminate", "target": target, "confirmed": dice.chance(85)}
     if dice.chance(30):
-        fields["hotel"] = dice.pick(HOTELS)
+        fields["hotel"] = dice.pick(dice.cast.hotels)
     return actor(dice, by), fields
 
 
@@ -280,19 +284,19 @@ def excommunication(dice: Dice, state: State) -> Move:
             "amount": dice.integer(1, 9),
             "reason": "r",
         }
-        return actor(dice, "zero"), fields
+        return actor(dice, dice.cast.adjudicator), fields
     grace = minutes_until(state, soon(dice, state)) if dice.chance(70) else dice.integer(0, 30)
     managers = [h.manager for h in state.hotels.values() if h.manager]
     fields = {"do": "excommunicate", "member": someone(dice, state), "grace": grace, "reason": "r"}
     if managers and dice.chance(20):
-        fields["hotel"] = dice.pick(HOTELS)
+        fields["hotel"] = dice.pick(dice.cast.hotels)
         return actor(dice, *managers), fields
-    return actor(dice, *officers(state)), fields
+    return actor(dice, *officers(dice, state)), fields
 
 
 def hotels(dice: Dice, state: State) -> Move:
     """Deconsecrate and consecrate again, replace and relieve managers, use and close."""
-    hotel = dice.pick(HOTELS) if dice.chance(30) else "continental-ny"
+    hotel = dice.pick(dice.cast.hotels) if dice.chance(30) else dice.cast.hotels[0]
     which = dice.pick(
         [
             "deconsecrate",
@@ -311,13 +315,15 @@ def hotels(dice: Dice, state: State) -> Move:
     if which == "open_hotel":
         return actor(dice, "table"), fields | {"name": "A Hotel", "manager": someone(dice, state)}
     if which == "appoint_manager":
-        return actor(dice, "table", *officers(state)), fields | {"member": someone(dice, state)}
+        return actor(dice, "table", *officers(dice, state)), fields | {
+            "member": someone(dice, state)
+        }
     if which == "use_service":
         fields |= {"service": "doctor", "price": dice.integer(1, 9)}
         return actor(dice, someone(dice, state)), fields
     if which == "close_hotel" and dice.chance(70):
         which, fields["do"] = "deconsecrate", "deconsecrate"  # closing ends a hotel's story
-    return actor(dice, *officers(state)), fields
+    return actor(dice, *officers(dice, state)), fields
 
 
 def markers(dice: Dice, state: State) -> Move:
@@ -326,13 +332,15 @@ def markers(dice: Dice, state: State) -> Move:
     if which == "swear":
         fields = {
             "do": "swear_marker",
-            "marker": new_id(dice, MARKERS, state.markers),
+            "marker": new_id(dice, dice.cast.markers, state.markers),
             "holder": someone(dice, state),
         }
         if dice.chance(30):
-            fields["hotel"] = dice.pick(HOTELS)
+            fields["hotel"] = dice.pick(dice.cast.hotels)
         return actor(dice, someone(dice, state)), fields
-    marker_id = one_of(dice, state.markers, MARKERS, lambda m: m.state in ("sworn", "invoked"))
+    marker_id = one_of(
+        dice, state.markers, dice.cast.markers, lambda m: m.state in ("sworn", "invoked")
+    )
     marker = state.markers.get(marker_id)
     fields = {"do": f"{which}_marker", "marker": marker_id}
     if which == "invoke":
@@ -344,7 +352,7 @@ def markers(dice: Dice, state: State) -> Move:
 def families(dice: Dice, state: State) -> Move:
     """Found a second family, admit, exile and admit again, enroll and graduate recruits."""
     which = dice.pick(["admit", "admit", "exile", "enroll", "graduate", "found", "name_head"])
-    family_id = dice.pick(FAMILIES) if dice.chance(40) else "ruska-roma"
+    family_id = dice.pick(dice.cast.families) if dice.chance(40) else dice.cast.families[0]
     family = state.families.get(family_id)
     head = family.head if family else None
     member = someone(dice, state)
@@ -362,7 +370,7 @@ def families(dice: Dice, state: State) -> Move:
         }
         return actor(dice, "table"), fields
     if which == "name_head":
-        return actor(dice, "table", "zero"), {
+        return actor(dice, "table", dice.cast.adjudicator), {
             "do": "name_head",
             "family": family_id,
             "head": member,
@@ -380,7 +388,7 @@ def offer(dice: Dice, state: State) -> Move:
         requires = dice.pick(twins)
     fields = {
         "do": "offer_terms",
-        "terms": new_id(dice, TERMS, state.terms),
+        "terms": new_id(dice, dice.cast.terms, state.terms),
         "to": to,
         "grants": grants_for(dice, state, to),
         "requires": requires,
@@ -403,17 +411,17 @@ def offer(dice: Dice, state: State) -> Move:
         by = dice.pick(heads)
         fields["grants"] = [{"admit": next(i for i, f in state.families.items() if f.head == by)}]
         return actor(dice, by), fields
-    return actor(dice, *officers(state, but=to)), fields
+    return actor(dice, *officers(dice, state, but=to)), fields
 
 
-def officers(state: State, but: str | None = None) -> list[str]:
-    """The living holders of the Table's offices (OFFICERS, as set up, when none is left)."""
+def officers(dice: Dice, state: State, but: str | None = None) -> list[str]:
+    """The living holders of the Table's offices (the cast's, when none is left)."""
     holders = [
         m
         for m, member in state.members.items()
         if member.offices and not member.deceased and m != but
     ]
-    return holders or OFFICERS
+    return holders or dice.cast.officers
 
 
 def answer_terms(dice: Dice, state: State) -> Move:
@@ -457,7 +465,7 @@ def duels(dice: Dice, state: State) -> Move:
     alive = {i: d for i, d in state.duels.items() if d.state != "resolved"}
     if not alive or dice.chance(10):
         return challenge(dice, state)
-    duel_id = dice.pick(list(alive)) if dice.chance(95) else dice.pick(DUELS)
+    duel_id = dice.pick(list(alive)) if dice.chance(95) else dice.pick(dice.cast.duels)
     duel = state.duels.get(duel_id)
     if duel is None or duel.state == "challenged":
         return sanction(dice, state, duel_id)
@@ -468,7 +476,7 @@ def duels(dice: Dice, state: State) -> Move:
             "fallen": dice.some(duel_parties(state, duel_id), 2),
             "winner": dice.pick(["challenger", "challenged"]),
         }
-        return actor(dice, "zero", "elder"), fields
+        return actor(dice, dice.cast.adjudicator, dice.cast.elder), fields
     which = dice.pick(["second", "stand_in", "arrive", "arrive"])
     if which == "arrive":
         return actor(dice, *fighters(duel)), {"do": "arrive", "duel": duel_id}
@@ -486,8 +494,8 @@ def challenge(dice: Dice, state: State) -> Move:
     ]
     fields = {
         "do": "challenge",
-        "duel": new_id(dice, DUELS, state.duels),
-        "challenged": dice.pick(seats or NAMES),
+        "duel": new_id(dice, dice.cast.duels, state.duels),
+        "challenged": dice.pick(seats or dice.cast.names),
     }
     return actor(dice, *high), fields
 
@@ -495,7 +503,9 @@ def challenge(dice: Dice, state: State) -> Move:
 def sanction(dice: Dice, state: State, duel_id: str) -> Move:
     """The winning side is granted what open terms grant the principal already, often."""
     duel = state.duels.get(duel_id)
-    challenger, challenged = (duel.challenger, duel.challenged) if duel else ("john", "winston")
+    challenger, challenged = (
+        (duel.challenger, duel.challenged) if duel else (dice.cast.members[0], dice.cast.seat)
+    )
     fields = {
         "do": "sanction_duel",
         "duel": duel_id,
@@ -506,7 +516,7 @@ def sanction(dice: Dice, state: State, duel_id: str) -> Move:
             "challenged_wins": grants_for(dice, state, challenged),
         },
     }
-    return actor(dice, "zero", "elder"), fields
+    return actor(dice, dice.cast.adjudicator, dice.cast.elder), fields
 
 
 def parley(dice: Dice, state: State) -> Move:
@@ -517,15 +527,17 @@ def parley(dice: Dice, state: State) -> Move:
     if which == "request":
         fields = {
             "do": "request_parlay",
-            "parlay": new_id(dice, PARLAYS, state.parlays),
-            "with": "zero" if dice.chance(85) else someone(dice, state),
+            "parlay": new_id(dice, dice.cast.parlays, state.parlays),
+            "with": dice.cast.adjudicator if dice.chance(85) else someone(dice, state),
         }
         return actor(dice, someone(dice, state)), fields
     if which in ("grant", "deny", "conclude"):
-        parlay_id = one_of(dice, state.parlays, PARLAYS, lambda p: p.state != "concluded")
+        parlay_id = one_of(dice, state.parlays, dice.cast.parlays, lambda p: p.state != "concluded")
         parlay = state.parlays.get(parlay_id)
         lawful = (
-            [parlay.requester, parlay.adjudicator] if which == "conclude" and parlay else ["zero"]
+            [parlay.requester, parlay.adjudicator]
+            if which == "conclude" and parlay
+            else [dice.cast.adjudicator]
         )
         return actor(dice, *lawful), {"do": f"{which}_parlay", "parlay": parlay_id}
     if which == "propose":
@@ -533,12 +545,14 @@ def parley(dice: Dice, state: State) -> Move:
         partner = dice.pick(cast_out) if cast_out and dice.chance(60) else someone(dice, state)
         fields = {
             "do": "propose_alliance",
-            "alliance": new_id(dice, ALLIANCES, state.alliances),
+            "alliance": new_id(dice, dice.cast.alliances, state.alliances),
             "purpose": "p",
             "with": partner,
         }
         return actor(dice, someone(dice, state)), fields
-    alliance_id = one_of(dice, state.alliances, ALLIANCES, lambda a: a.state != "dissolved")
+    alliance_id = one_of(
+        dice, state.alliances, dice.cast.alliances, lambda a: a.state != "dissolved"
+    )
     alliance = state.alliances.get(alliance_id)
     lawful = [alliance.partner] if alliance else []
     if which == "dissolve" and alliance:
@@ -549,8 +563,9 @@ def parley(dice: Dice, state: State) -> Move:
 def newcomer(dice: Dice, state: State) -> Move:
     """Fresh blood: a newcomer registered, or an office given."""
     if dice.chance(60):
-        unregistered = [m for m in NEWCOMERS if m not in state.members]
-        member = dice.pick(unregistered if unregistered and dice.chance(90) else NAMES)
+        unregistered = [m for m in dice.cast.newcomers if m not in state.members]
+        unregistered = unregistered or [beyond(["newcomer-1"], state.members)]
+        member = dice.pick(unregistered if dice.chance(90) else dice.cast.names)
         return actor(dice, "table"), {"do": "register", "member": member, "name": "N"}
     fields = {
         "do": "appoint",
@@ -560,31 +575,32 @@ def newcomer(dice: Dice, state: State) -> Move:
     return actor(dice, "table"), fields
 
 
-# Weighted by repetition: the chapters where rules meet come up most.
-MOVES: list[Callable[[Dice, State], Move]] = [
-    coins,
-    contracts,
-    contracts,
-    contracts,
-    contracts,
-    kill,
-    excommunication,
-    excommunication,
-    hotels,
-    hotels,
-    markers,
-    families,
-    families,
-    offer,
-    offer,
-    offer,
-    answer_terms,
-    answer_terms,
-    answer_terms,
-    answer_terms,
-    duels,
-    duels,
-    duels,
-    parley,
-    newcomer,
-]
+# Weights of the moves: the chapters where rules meet come up most.
+MOVES: dict[str, Callable[[Dice, State], Move]] = {
+    "coins": coins,
+    "contracts": contracts,
+    "kill": kill,
+    "excommunication": excommunication,
+    "hotels": hotels,
+    "markers": markers,
+    "families": families,
+    "offer": offer,
+    "answer_terms": answer_terms,
+    "duels": duels,
+    "parley": parley,
+    "newcomer": newcomer,
+}
+MOVE_WEIGHTS = {
+    "coins": 1,
+    "contracts": 4,
+    "kill": 1,
+    "excommunication": 2,
+    "hotels": 2,
+    "markers": 1,
+    "families": 2,
+    "offer": 3,
+    "answer_terms": 4,
+    "duels": 3,
+    "parley": 1,
+    "newcomer": 1,
+}

@@ -1,0 +1,130 @@
+"""One pass of a storm: commands sent to a WorldService over a memory store (through a
+FaultyStore with faults), every promise of the ledger checked after each command.
+
+The checks, after every command: the kept totals and the invariants hold from scratch
+(`recount`); a refusal changed nothing, neither the world nor the store's head; the engine
+refused no command as breaking the books (INVARIANT-1) or as unsealable (FAULT-1), for that
+is the engine catching a bug; and the world the process holds equals a replica that applies
+the newly stored records, each checked in the chain. At the end, `verify` over the whole log.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, cast
+
+import msgspec
+
+from hightable.checked import apply_checked
+from hightable.core import Accepted, Event, Refusal, State
+from hightable.core.invariants import recount
+from hightable.errors import Corrupt
+from hightable.service import WorldService
+from hightable.store import EventStore, open_store
+from hightable.storm.faults import FaultyStore
+
+BUGS_CAUGHT = ("INVARIANT-1", "FAULT-1")  # refusals that mean the engine caught a bug
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A broken promise: which check, at which command (its index), and what was seen."""
+
+    check: str
+    step: int
+    detail: str
+    rule: str | None = None  # the rule a command was refused with, if one was
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        """What shrinking keeps: a shorter storm must break the same check the same way."""
+        return self.check, self.rule
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"check": self.check, "rule": self.rule, "step": self.step, "detail": self.detail}
+
+
+class Session:
+    """A world stormed one command at a time, with everything it promises checked."""
+
+    def __init__(self, world: str, events: list[Event], faults: float = 0.0, seed: int = 0):
+        self.world = world
+        self.inner = open_store("memory://")
+        self.faulty = FaultyStore(self.inner, random.Random(seed), 0.0) if faults else None
+        store = cast(EventStore, self.faulty) if self.faulty else self.inner
+        self.service = WorldService(store)
+        adopted = self.service.adopt(world, events)
+        if isinstance(adopted, Refusal):
+            raise ValueError(f"the storm cannot start from that log: {adopted}")
+        replica, self.prev = apply_checked(world, self.inner.read(world))
+        assert replica is not None  # the log holds at least its creation
+        self.replica, self.seq = replica, replica.seq
+        if self.faulty:
+            self.faulty.rate = faults
+        self.sent = self.accepted = self.faults = 0
+        self.refused: Counter[str] = Counter()
+        self.last = "none"  # the last outcome, in words, for the log
+
+    def live(self) -> State:
+        state = self.service.state(self.world)
+        if isinstance(state, Refusal):
+            raise RuntimeError(f"the stormed world cannot be read: {state}")
+        return state
+
+    def send(self, raw: dict[str, Any]) -> Violation | None:
+        """Execute one command and check every promise after it."""
+        step, self.sent = self.sent, self.sent + 1
+        head = self.inner.recorded_head(self.world)
+        try:
+            outcome: object = self.service.execute(self.world, raw)
+        except BaseException as error:  # noqa: B036  (an injected fault may be of any type)
+            if not (self.faulty and self.faulty.caused(error)):
+                if isinstance(error, KeyboardInterrupt):
+                    raise
+                return Violation("no exception", step, f"{type(error).__name__}: {error}")
+            self.faults += 1
+            self.last, outcome = "fault", None
+        if isinstance(outcome, Refusal):
+            self.refused[outcome.rule] += 1
+            self.last = f"refused {outcome.rule}"
+            if outcome.rule in BUGS_CAUGHT:
+                return Violation("no bug caught", step, str(outcome), outcome.rule)
+            if head != self.inner.recorded_head(self.world):
+                return Violation("a refusal changes nothing", step, "the store's head moved")
+        elif isinstance(outcome, Accepted):
+            self.accepted += 1
+            self.last = "accepted"
+        elif outcome is not None:
+            self.last = "replayed"
+        return self.check(step, outcome)
+
+    def check(self, step: int, outcome: object) -> Violation | None:
+        state = self.live()
+        problem = recount(state)
+        if problem:
+            return Violation("recount", step, problem)
+        try:
+            new = list(self.inner.read(self.world, self.seq))
+            replica, self.prev = apply_checked(self.world, new, self.replica, self.prev)
+        except Corrupt as error:
+            return Violation("chain", step, str(error))
+        assert replica is not None
+        self.replica, self.seq = replica, self.seq + len(new)
+        if msgspec.json.encode(replica) != msgspec.json.encode(state):
+            if isinstance(outcome, Refusal):
+                detail = f"refused {outcome.rule}, yet the world changed"
+                return Violation("a refusal changes nothing", step, detail, outcome.rule)
+            return Violation("replay equals live", step, "the stored log replays otherwise")
+        return None
+
+    def finish(self) -> Violation | None:
+        """The whole log verified, as `hightable verify` does."""
+        verdict = self.service.verify(self.world)
+        if isinstance(verdict, Refusal) or not verdict.ok:
+            return Violation("verify", self.sent, str(verdict))
+        return None
+
+    def close(self) -> None:
+        self.inner.close()
