@@ -266,3 +266,20 @@ def test_the_openapi_document_is_published(client: httpx.Client) -> None:
     } <= set(document["paths"])
     assert "LIMIT-1" in json.dumps(document) or "1 MiB" in document["info"]["description"]
     assert "409" in document["paths"]["/worlds/{world}/commands"]["post"]["responses"]
+
+
+def test_a_storm_on_a_fork_leaves_the_world_as_it_was(world: World) -> None:
+    """POST /storm storms a fork in memory: the same seed gives the same counts, the world
+    keeps its log, and a storm longer than the limit is refused (CMD-1)."""
+    events = world.client.get(f"/worlds/{world.id}/events", headers=world.headers()).json()
+    url = f"/worlds/{world.id}/storm"
+    first = world.client.post(url, json={"seed": 7, "steps": 200}, headers=world.headers())
+    again = world.client.post(url, json={"seed": 7, "steps": 200}, headers=world.headers())
+    assert 200 == first.status_code, first.text
+    counted = ("steps", "accepted", "refused_by_rule", "violation")
+    assert [first.json()[k] for k in counted] == [again.json()[k] for k in counted]
+    assert (200, None) == (first.json()["steps"], first.json()["violation"])
+    assert events == world.client.get(f"/worlds/{world.id}/events", headers=world.headers()).json()
+    too_long = world.client.post(url, json={"steps": 10**6}, headers=world.headers())
+    assert (422, "CMD-1") == (too_long.status_code, too_long.json()["rule"])
+    assert 401 == world.client.post(url, json={"steps": 5}).status_code

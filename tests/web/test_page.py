@@ -167,3 +167,17 @@ def test_the_index_lists_public_worlds_only(page: Page, canon: Canon) -> None:
     page.goto(canon.base)
     expect(page.locator("#worlds")).to_contain_text(WORLD)
     expect(page.locator("#worlds a")).to_have_count(10)
+
+
+def test_a_what_if_storm_runs_on_a_fork_and_shows_its_counts(page: Page, canon: Canon) -> None:
+    """The page runs a storm on a fork of the canon world: its counts by rule appear beside the
+    world, every promise held, and the world itself gained no event."""
+    before = httpx.get(f"{canon.base}/worlds/{WORLD}/events?limit=1000").json()["events"]
+    open_world(page, canon)
+    page.fill("#storm-steps", "300")
+    page.click("#storm-form button")
+    expect(page.locator("#storm-verdict")).to_have_text("every promise held", timeout=60_000)
+    expect(page.locator("#storm-counts")).to_contain_text("300 steps")
+    expect(page.locator("#storm-report table.storm-rules tr")).not_to_have_count(1)
+    after = httpx.get(f"{canon.base}/worlds/{WORLD}/events?limit=1000").json()["events"]
+    assert before == after

@@ -74,9 +74,13 @@ def from_store(world: str, url: str | None) -> Start:
     """A world kept in a store: its log is read (never written) and stormed as a fork in
     memory. No story can rebuild a stored log, so a failing storm is written from its fork."""
     with open_store(url) as store:
-        service = WorldService(store)
-        state = service.state(world)
-        if isinstance(state, Refusal):
-            raise StartError(str(state))
-        events = list(service.log(world))
+        return from_service(WorldService(store), world)
+
+
+def from_service(service: WorldService, world: str) -> Start:
+    """A world a service holds, read through it (never written): the start of a what-if."""
+    state = service.state(world)
+    if isinstance(state, Refusal):
+        raise StartError(str(state))
+    events = list(service.log(world))
     return Start(f"world {world}", world, state.start, events, None, of_world(state))

@@ -1,8 +1,15 @@
 """The API's routes, one router per resource: each translates HTTP to a call of the service and
 its outcome to a status and a body, and judges nothing."""
 
-from hightable.api.routes import access, commands, feed, reading, worlds
+from hightable.api.routes import access, commands, feed, reading, storms, worlds
 
-ROUTERS = [worlds.router, access.router, commands.router, reading.router, feed.router]
+ROUTERS = [
+    worlds.router,
+    access.router,
+    commands.router,
+    reading.router,
+    feed.router,
+    storms.router,
+]
 
 __all__ = ["ROUTERS"]
