@@ -31,7 +31,6 @@ from hightable.core.ledger import Ledger
 from hightable.core.world import replay
 from hightable.service import WorldService
 from hightable.store import open_store
-from hightable.timeline import Timeline
 
 START = instant(0)
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
@@ -169,16 +168,18 @@ def group_records(
         service.create(WORLD, START)
         for group in chunks(setup, 1_000):
             service.execute_batch(WORLD, group)
-        first = store.head(WORLD)
+        first = service.head_seq(WORLD)
         assert first is not None
         sizes = []
         for group in chunks(work, batch):
             outcomes = service.execute_batch(WORLD, group).outcomes
             sizes.append(sum(len(o.events) for o in outcomes if isinstance(o, Accepted)))
-        return list(store.read(WORLD, after=first.seq)), sizes
+        return list(service.records(WORLD, after=first)), sizes
 
 
 # -- the floor -----------------------------------------------------------------------------------
+# What the ledger is compared against: the hashing alone, and raw INSERTs into the store's own
+# tables, past the facade on purpose (the schema is made by opening the store once).
 
 
 def hash_floor_trial(events: list[Event]) -> Trial:
@@ -273,7 +274,7 @@ def build_world(url: str, commands: list[Command], snapshot_every: int) -> tuple
 
 def stored_records(url: str) -> list[Record]:
     with open_store(url) as store:
-        return list(store.read(WORLD))
+        return list(WorldService(store).records(WORLD))
 
 
 def replay_trial(records: list[Record]) -> Trial:
@@ -323,9 +324,9 @@ def timeline_build(service: WorldService) -> float:
 def timeline_bytes(url: str) -> int:
     """What a world's timeline holds in memory, once built (measured on a second one)."""
     with open_store(url) as store:
+        service = WorldService(store, timelines=1)
         tracemalloc.start()
-        timeline = Timeline(WORLD)
-        timeline.catch_up(store)
+        service.timeline(WORLD)
         held, _ = tracemalloc.get_traced_memory()
         tracemalloc.stop()
     return held

@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, get_origin
+from typing import Any, Generic, NoReturn, TypeVar, get_origin, overload
 
 from msgspec import structs
 
@@ -29,20 +29,23 @@ WHOLE_AFTER = 0.2  # a table is copied whole once its changes outgrow this part 
 TABLES = tuple(f.name for f in structs.fields(State) if get_origin(f.type) is dict)
 SCALARS = tuple(f.name for f in structs.fields(State) if f.name not in TABLES)
 
+V = TypeVar("V")  # a table's entity
+D = TypeVar("D")
 
-class Touched(dict[str, Any]):
+
+class Touched(dict[str, V]):
     """A table of the replica: it notes the keys changed in place, added and removed since it
     was last asked, so that a checkpoint keeps only those, and keeps the table's order."""
 
     __slots__ = ("changed", "added", "removed")
 
-    def __init__(self, entries: dict[str, Any]) -> None:
+    def __init__(self, entries: dict[str, V]) -> None:
         super().__init__(entries)
         self.changed: set[str] = set()
         self.added: list[str] = []  # in the order they came: a dict keeps that order
         self.removed: set[str] = set()
 
-    def __setitem__(self, key: str, value: Any) -> None:
+    def __setitem__(self, key: str, value: V) -> None:
         if key in self:
             self.changed.add(key)
         else:
@@ -53,21 +56,28 @@ class Touched(dict[str, Any]):
         super().__delitem__(key)
         self.removed.add(key)
 
-    def pop(self, key: str, *default: Any) -> Any:
+    @overload
+    def pop(self, key: str, /) -> V: ...
+    @overload
+    def pop(self, key: str, default: V, /) -> V: ...
+    @overload
+    def pop(self, key: str, default: D, /) -> V | D: ...
+
+    def pop(self, key: str, *default: object) -> object:
         if key in self:
             self.removed.add(key)
         return super().pop(key, *default)
 
-    def _untracked(self, *args: Any, **kwargs: Any) -> Any:
+    def _untracked(self, *args: object, **kwargs: object) -> NoReturn:
         raise TypeError("a replica's table changes only item by item")
 
     update = setdefault = popitem = clear = __ior__ = _untracked
 
-    def changes(self) -> Change | None:
+    def changes(self) -> Change[V] | None:
         """What changed since the last call, or None if nothing did."""
         if not (self.changed or self.added or self.removed):
             return None
-        added: dict[str, Any] = {}
+        added: dict[str, V] = {}
         for key in reversed(self.added):  # a key added again belongs where it came last
             if key in self and key not in added:
                 added[key] = self[key]
@@ -81,18 +91,18 @@ class Touched(dict[str, Any]):
 
 
 @dataclass(frozen=True)
-class Change:
+class Change(Generic[V]):
     """How one table moved from one checkpoint to the next."""
 
     removed: tuple[str, ...]
-    changed: dict[str, Any]  # keys that stay where they are
-    added: dict[str, Any]  # keys that go at the end, in this order
+    changed: dict[str, V]  # keys that stay where they are
+    added: dict[str, V]  # keys that go at the end, in this order
 
     @property
     def size(self) -> int:
         return len(self.removed) + len(self.changed) + len(self.added)
 
-    def apply(self, table: dict[str, Any]) -> None:
+    def apply(self, table: dict[str, V]) -> None:
         for key in self.removed:
             table.pop(key, None)
         table.update(self.changed)
@@ -103,9 +113,9 @@ class Change:
 class Checkpoint:
     seq: int
     at: str  # the instant of its last event
-    scalars: dict[str, Any]
+    scalars: dict[str, Any]  # State's fields of every type, passed back to State
     # Per table: a whole copy, or its `Change` since the checkpoint before (none: unchanged).
-    tables: dict[str, dict[str, Any] | Change]
+    tables: dict[str, dict[str, object] | Change[object]]
     bases: dict[str, int]  # per table, the index of the checkpoint with its last whole copy
 
 
@@ -163,9 +173,9 @@ class Timeline:
         state = self.replica
         assert state is not None
         index = len(self.checkpoints)
-        tables: dict[str, dict[str, Any] | Change] = {}
+        tables: dict[str, dict[str, object] | Change[object]] = {}
         for name in TABLES:
-            table = getattr(state, name)
+            table: Touched[object] = getattr(state, name)
             change = table.changes()
             changed = self._changed.get(name, 0) + (change.size if change else 0)
             if name not in self._bases or changed > WHOLE_AFTER * len(table):
@@ -186,7 +196,7 @@ class Timeline:
         if index < 0:
             return None
         checkpoint = self.checkpoints[index]
-        tables: dict[str, Any] = {}
+        tables: dict[str, Any] = {}  # State's tables, each of its own entity
         for name, base in checkpoint.bases.items():
             whole = self.checkpoints[base].tables[name]
             assert isinstance(whole, dict)

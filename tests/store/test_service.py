@@ -236,6 +236,21 @@ def test_snapshots_change_no_answer(store_url: str) -> None:
         assert "active" == with_snapshots[11]["members"]["john"]["status"]  # 17:33, before 17:35
 
 
+def test_drop_snapshots_forgets_one_worlds_snapshots_and_no_answer(store_url: str) -> None:
+    """The facade drops the named world's snapshots, not the other's; its views are the same."""
+    with open_store(store_url) as store:
+        service = WorldService(store, snapshot_every=7)
+        for world in ("w", "v"):
+            cast(service, world)
+            for minute in range(6, 20):
+                transfer = {"by": "john", "do": "transfer", "to": "winston", "amount": 1}
+                service.execute(world, {**transfer, "at": at(minute)})
+        before = view(WorldService(store).state_at("w", at(15)))  # type: ignore[arg-type]
+        service.drop_snapshots("w")
+        assert (None, True) == (store.latest_snapshot("w"), store.latest_snapshot("v") is not None)
+        assert before == view(WorldService(store).state_at("w", at(15)))  # type: ignore[arg-type]
+
+
 def test_time_3_views_outside_the_worlds_time(store_url: str) -> None:
     """TIME-3 holds for stored worlds too."""
     with open_store(store_url) as store:

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
-Scope = dict[str, Any]
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class BodyLimit:
     """Pure ASGI middleware: counts the bytes of a body as they arrive, whatever it claims."""
 
-    def __init__(self, app: Any, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app, self.max_bytes = app, max_bytes
 
-    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -25,7 +24,7 @@ class BodyLimit:
         seen = 0
         over = answered = False
 
-        async def counting_receive() -> Any:
+        async def counting_receive() -> Message:
             nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
@@ -35,7 +34,7 @@ class BodyLimit:
                     raise _TooLarge
             return message
 
-        async def guarded_send(message: Any) -> None:
+        async def guarded_send(message: Message) -> None:
             # Past the limit, whatever the app answers (its body reader turns our exception
             # into a 400 of its own) is replaced by the 413.
             nonlocal answered
@@ -55,7 +54,7 @@ class BodyLimit:
         if over and not answered:
             await self._too_large(send)
 
-    async def _too_large(self, send: Any) -> None:
+    async def _too_large(self, send: Send) -> None:
         body = json.dumps(
             {
                 "rule": "LIMIT-1",

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from hightable.limits import batch_length_max, id_length_max, instant_text_length_max
 
-CommandBody = dict[str, Any]
+CommandBody = dict[str, object]
 COMMAND_DOC = (
     "A command of the rulebook (§16): `do`, `by`, `at` and the command's fields, with an "
     "optional `cid` for safe retries (IDEM-1). A malformed one is refused with CMD-1 (422)."
@@ -68,7 +68,7 @@ class CommandAnswer(BaseModel):
     """An accepted command (or a retry of one) and the events it appended."""
 
     outcome: Literal["accepted", "replayed"]
-    events: list[dict[str, Any]]
+    events: list[dict[str, object]]
 
 
 class BatchRequest(Request):
@@ -84,7 +84,7 @@ class BatchItem(BaseModel):
         " an atomic batch that was refused (`not_applied`: nothing of it was stored)."
     )
     outcome: Literal["accepted", "replayed", "refused", "not_applied"]
-    events: list[dict[str, Any]] = []
+    events: list[dict[str, object]] = []
     refusal: RefusalBody | None = None
 
 
@@ -101,7 +101,7 @@ class BatchRefused(RefusalBody):
 
 
 class EventsPage(BaseModel):
-    events: list[dict[str, Any]]
+    events: list[dict[str, object]]
     next_after: int | None = Field(
         description="Pass as `after` for the next page; null at the end."
     )

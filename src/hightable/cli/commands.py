@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 import typer
@@ -83,13 +83,13 @@ def default_at(service: WorldService, world: str, state: State, cid: str | None)
     return first.at if first is not None else state.clock
 
 
-def _present(values: dict[str, Any], *names: str) -> dict[str, Any]:
-    return {name: values[name] for name in names if values[name] is not None}
+def _present(values: dict[str, str | None], *names: str) -> dict[str, str]:
+    return {name: value for name in names if (value := values[name]) is not None}
 
 
-def parse_fields(pairs: list[str]) -> dict[str, Any]:
+def parse_fields(pairs: list[str]) -> dict[str, object]:
     """key=value pairs; each value is read as YAML (5 is a number, [a, b] a list, x text)."""
-    fields: dict[str, Any] = {}
+    fields: dict[str, object] = {}
     for pair in pairs:
         key, equals, value = pair.partition("=")
         if not equals or not key:
@@ -110,13 +110,14 @@ def unreadable(error: ValueError | RecursionError) -> str:
     return str(error).split(";")[0]  # "Exceeds the limit (4300 digits) for integer ..."
 
 
-def read_commands(file: Path) -> list[dict[str, Any]]:
+def read_commands(file: Path) -> list[dict[str, object]]:
     """Commands from a YAML list or from JSON lines."""
     try:
         text = read_bounded(file, command_file_bytes_max, "--file").decode("utf-8")
     except UnicodeDecodeError as error:
         fail(f"--file: {file}: not UTF-8 text (byte {error.start})")
     kind = "JSON lines" if file.suffix == ".jsonl" else "YAML"
+    commands: object
     try:
         if file.suffix == ".jsonl":
             commands = [json.loads(line) for line in text.splitlines() if line.strip()]
@@ -134,7 +135,7 @@ def read_commands(file: Path) -> list[dict[str, Any]]:
 
 
 def report(
-    service: WorldService, world: str, raw: dict[str, Any], outcome: Outcome, as_json: bool
+    service: WorldService, world: str, raw: dict[str, object], outcome: Outcome, as_json: bool
 ) -> None:
     if isinstance(outcome, Refusal):
         if as_json:

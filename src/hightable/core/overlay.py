@@ -8,12 +8,20 @@ much as the command changes.
 from __future__ import annotations
 
 from collections.abc import Iterator, MutableMapping
-from typing import Any
+from enum import Enum
+from typing import Final, TypeVar
 
-_GONE: Any = object()  # marks a key deleted here but still in the base
+V = TypeVar("V")
 
 
-class Overlay(MutableMapping[str, Any]):
+class _Gone(Enum):
+    GONE = "gone"
+
+
+_GONE: Final = _Gone.GONE  # marks a key deleted here but still in the base
+
+
+class Overlay(MutableMapping[str, V]):
     """A mapping over a base dict that it never changes: writes and deletions stay here.
 
     Iteration follows the base's order, then the keys added here.
@@ -21,12 +29,12 @@ class Overlay(MutableMapping[str, Any]):
 
     __slots__ = ("base", "changes", "size")
 
-    def __init__(self, base: dict[str, Any]):
+    def __init__(self, base: dict[str, V]):
         self.base = base
-        self.changes: dict[str, Any] = {}
+        self.changes: dict[str, V | _Gone] = {}
         self.size = len(base)
 
-    def __getitem__(self, key: str) -> Any:
+    def __getitem__(self, key: str) -> V:
         changes = self.changes
         if key in changes:
             value = changes[key]
@@ -41,7 +49,7 @@ class Overlay(MutableMapping[str, Any]):
             return changes[key] is not _GONE
         return key in self.base
 
-    def __setitem__(self, key: str, value: Any) -> None:
+    def __setitem__(self, key: str, value: V) -> None:
         if key not in self:
             self.size += 1
         self.changes[key] = value

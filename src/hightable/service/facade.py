@@ -90,6 +90,9 @@ class WorldService:
     def verify(self, world: str, progress: Progress | None = None) -> Verdict | Refusal:
         return self.history.verify(world, progress)
 
+    def drop_snapshots(self, world: str) -> None:
+        self.history.drop_snapshots(world)
+
     # -- lookups (ID-3) -----------------------------------------------------------------------
 
     def world_refusal(self, world: str) -> Refusal | None:

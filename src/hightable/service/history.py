@@ -78,6 +78,10 @@ class History:
             timeline.catch_up(self.store)
         return timeline
 
+    def drop_snapshots(self, world: str) -> None:
+        """Forget the world's stored snapshots: only a cache, so its views then replay the log."""
+        self.store.drop_snapshots(world)
+
     def events_of(self, world: str, outcome: Accepted | Replayed) -> list[Event]:
         """The events an outcome stands for: its own, or, for a retry, those stored first."""
         if isinstance(outcome, Accepted):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import psycopg
 import psycopg.errors
 
 from hightable.errors import StoreError
+from hightable.store.dbapi import Connection, Cursor
 from hightable.store.sql import SqlStore
 
 
@@ -24,16 +23,16 @@ class PostgresStore(SqlStore):
     driver_errors = (psycopg.Error,)
     unique_violation = (psycopg.errors.UniqueViolation,)
 
-    def _connect(self) -> Any:
+    def _connect(self) -> Connection:
         try:
             return psycopg.connect(self.url, connect_timeout=10)
         except psycopg.Error as error:
             raise StoreError(f"{safe_url(self.url)}: cannot connect ({error})") from error
 
-    def _begin(self, cursor: Any) -> None:
+    def _begin(self, cursor: Cursor) -> None:
         pass  # psycopg opens a transaction with the first statement
 
-    def _lock_schema(self, cursor: Any) -> None:
+    def _lock_schema(self, cursor: Cursor) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('hightable schema'))")
 
 

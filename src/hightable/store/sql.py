@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TypeVar
 
 from hightable.core.chain import Record
 from hightable.errors import Conflict, NoSuchWorld, StoreError, WorldExists
@@ -17,7 +17,10 @@ from hightable.store.base import (
     check_next,
     check_tail,
 )
+from hightable.store.dbapi import Connection, Cursor, Row
 from hightable.store.migrations import LATEST, MIGRATIONS, SCHEMA_TABLE
+
+T = TypeVar("T")
 
 COLUMNS = "seq, at, type, body, hash"
 
@@ -39,21 +42,21 @@ class SqlStore(EventStore):
     def __init__(self, url: str) -> None:
         self.url = url
         self._local = threading.local()
-        self._all: list[Any] = []
+        self._all: list[Connection] = []
         self._all_lock = threading.Lock()
         with self._transaction() as cursor:
             self._migrate(cursor)
 
     # -- connections and transactions ------------------------------------------------------
 
-    def _connect(self) -> Any:
+    def _connect(self) -> Connection:
         raise NotImplementedError
 
-    def _begin(self, cursor: Any) -> None:
+    def _begin(self, cursor: Cursor) -> None:
         """Open a write transaction (and take whatever lock serializes writers)."""
 
-    def _connection(self) -> Any:
-        connection = getattr(self._local, "connection", None)
+    def _connection(self) -> Connection:
+        connection: Connection | None = getattr(self._local, "connection", None)
         if connection is None:
             connection = self._local.connection = self._connect()
             with self._all_lock:
@@ -61,7 +64,7 @@ class SqlStore(EventStore):
         return connection
 
     @contextmanager
-    def _transaction(self) -> Iterator[Any]:
+    def _transaction(self) -> Iterator[Cursor]:
         connection = self._connection()
         try:
             cursor = connection.cursor()
@@ -73,7 +76,7 @@ class SqlStore(EventStore):
             raise
 
     @staticmethod
-    def _rollback(connection: Any) -> None:
+    def _rollback(connection: Connection) -> None:
         try:
             connection.rollback()
         except Exception:  # the connection may be gone; the transaction is then gone too
@@ -82,7 +85,7 @@ class SqlStore(EventStore):
     def _sql(self, statement: str) -> str:
         return statement.replace("?", self.placeholder)
 
-    def _run(self, work: Callable[[Any], Any]) -> Any:
+    def _run(self, work: Callable[[Cursor], T]) -> T:
         """Run one transaction, wrapping driver errors so that none leaks out."""
         try:
             with self._transaction() as cursor:
@@ -102,14 +105,13 @@ class SqlStore(EventStore):
 
     # -- schema ------------------------------------------------------------------------------
 
-    def _lock_schema(self, cursor: Any) -> None:
+    def _lock_schema(self, cursor: Cursor) -> None:
         """Keep two processes from migrating at once (SQLite's write lock already does)."""
 
-    def _migrate(self, cursor: Any) -> None:
+    def _migrate(self, cursor: Cursor) -> None:
         self._lock_schema(cursor)
         cursor.execute(SCHEMA_TABLE)
-        cursor.execute("SELECT max(version) FROM hightable_schema")
-        current = cursor.fetchone()[0] or 0
+        current = self._version_in(cursor)
         if current > LATEST:
             raise StoreError(f"{self.url}: schema version {current} is newer than this hightable")
         for version, statements in MIGRATIONS:
@@ -121,18 +123,18 @@ class SqlStore(EventStore):
                 )
 
     def schema_version(self) -> int:
-        return int(
-            self._run(
-                lambda c: (c.execute("SELECT max(version) FROM hightable_schema"), c.fetchone()[0])[
-                    1
-                ]
-            )
-        )
+        return self._run(self._version_in)
+
+    @staticmethod
+    def _version_in(cursor: Cursor) -> int:
+        cursor.execute("SELECT max(version) FROM hightable_schema")
+        row = cursor.fetchone()
+        return _int(row[0]) if row and row[0] is not None else 0
 
     # -- the log -----------------------------------------------------------------------------
 
     def create_world(self, world: str, start: str, records: Sequence[Record]) -> None:
-        def work(cursor: Any) -> None:
+        def work(cursor: Cursor) -> None:
             cursor.execute(
                 self._sql("INSERT INTO worlds (world, start) VALUES (?, ?)"), (world, start)
             )
@@ -149,7 +151,7 @@ class SqlStore(EventStore):
     def append(
         self, world: str, records: Sequence[Record], snapshot: Snapshot | None = None
     ) -> None:
-        def work(cursor: Any) -> None:
+        def work(cursor: Cursor) -> None:
             head = self._head_in(cursor, world, self.lock_row)
             cursor.execute(
                 self._sql(
@@ -170,7 +172,7 @@ class SqlStore(EventStore):
                 raise Conflict(world, records[0].seq, records[0].seq) from None
             raise
 
-    def _insert(self, cursor: Any, world: str, records: Sequence[Record]) -> None:
+    def _insert(self, cursor: Cursor, world: str, records: Sequence[Record]) -> None:
         cursor.executemany(
             self._sql(f"INSERT INTO events (world, {COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"),
             [(world, r.seq, r.at, r.type, r.body, r.hash) for r in records],
@@ -180,27 +182,26 @@ class SqlStore(EventStore):
             (records[-1].seq, records[-1].hash, world),
         )
 
-    def _head_in(self, cursor: Any, world: str, lock: str = "") -> tuple[int, str]:
+    def _head_in(self, cursor: Cursor, world: str, lock: str = "") -> tuple[int, str]:
         cursor.execute(
             self._sql(f"SELECT head_seq, head_hash FROM worlds WHERE world = ?{lock}"), (world,)
         )
         row = cursor.fetchone()
         if row is None:
             raise NoSuchWorld(f"no world {world!r} in {self.url}")
-        return int(row[0]), str(row[1])
+        return _int(row[0]), str(row[1])
 
     def recorded_head(self, world: str) -> tuple[int, str] | None:
-        def work(cursor: Any) -> tuple[int, str] | None:
+        def work(cursor: Cursor) -> tuple[int, str] | None:
             try:
                 return self._head_in(cursor, world)
             except NoSuchWorld:
                 return None
 
-        result: tuple[int, str] | None = self._run(work)
-        return result
+        return self._run(work)
 
     def head(self, world: str) -> Record | None:
-        def work(cursor: Any) -> Record | None:
+        def work(cursor: Cursor) -> Record | None:
             cursor.execute(
                 self._sql(
                     f"SELECT {COLUMNS} FROM events WHERE world = ? ORDER BY seq DESC LIMIT 1"
@@ -210,8 +211,7 @@ class SqlStore(EventStore):
             row = cursor.fetchone()
             return _record(row) if row else None
 
-        result: Record | None = self._run(work)
-        return result
+        return self._run(work)
 
     def read(
         self, world: str, after: int = 0, until_seq: int | None = None, until_at: str | None = None
@@ -231,7 +231,7 @@ class SqlStore(EventStore):
         while True:
             values = [*arguments, after] + ([until_seq] if until_seq is not None else [])
 
-            def page(cursor: Any, values: list[Any] = values) -> list[Any]:
+            def page(cursor: Cursor, values: list[object] = values) -> list[Row]:
                 cursor.execute(statement, values)
                 return list(cursor.fetchall())
 
@@ -239,10 +239,10 @@ class SqlStore(EventStore):
             yield from map(_record, rows)
             if len(rows) < read_page_records_max:
                 return
-            after = rows[-1][0]
+            after = _int(rows[-1][0])
 
     def _last_seq_by(self, world: str, instant: str) -> int:
-        def work(cursor: Any) -> int:
+        def work(cursor: Cursor) -> int:
             cursor.execute(
                 self._sql(
                     "SELECT seq FROM events WHERE world = ? AND at <= ?"
@@ -251,28 +251,29 @@ class SqlStore(EventStore):
                 (world, instant),
             )
             row = cursor.fetchone()
-            return int(row[0]) if row else 0
+            return _int(row[0]) if row else 0
 
-        result: int = self._run(work)
-        return result
+        return self._run(work)
 
     def worlds(self) -> list[WorldSummary]:
-        def work(cursor: Any) -> list[WorldSummary]:
+        def work(cursor: Cursor) -> list[WorldSummary]:
             cursor.execute(
                 "SELECT w.world, w.start, max(e.seq), max(e.at) FROM worlds w"
                 " JOIN events e ON e.world = w.world GROUP BY w.world, w.start ORDER BY w.world"
             )
-            return [WorldSummary(row[0], row[1], int(row[2]), row[3]) for row in cursor.fetchall()]
+            return [
+                WorldSummary(str(row[0]), str(row[1]), _int(row[2]), str(row[3]))
+                for row in cursor.fetchall()
+            ]
 
-        result: list[WorldSummary] = self._run(work)
-        return result
+        return self._run(work)
 
     # -- snapshots ---------------------------------------------------------------------------
 
     def save_snapshot(self, snapshot: Snapshot) -> None:
         self._run(lambda cursor: self._upsert_snapshot(cursor, snapshot))
 
-    def _upsert_snapshot(self, cursor: Any, snapshot: Snapshot) -> None:
+    def _upsert_snapshot(self, cursor: Cursor, snapshot: Snapshot) -> None:
         cursor.execute(
             self._sql(self.upsert_snapshot),
             (snapshot.world, snapshot.seq, snapshot.at, snapshot.body),
@@ -282,7 +283,7 @@ class SqlStore(EventStore):
         condition = "world = ?" + (" AND at <= ?" if at_or_before is not None else "")
         arguments = [world] + ([at_or_before] if at_or_before is not None else [])
 
-        def work(cursor: Any) -> Snapshot | None:
+        def work(cursor: Cursor) -> Snapshot | None:
             cursor.execute(
                 self._sql(
                     f"SELECT seq, at, body FROM snapshots WHERE {condition}"
@@ -291,16 +292,15 @@ class SqlStore(EventStore):
                 arguments,
             )
             row = cursor.fetchone()
-            return Snapshot(world, int(row[0]), row[1], bytes(row[2])) if row else None
+            return Snapshot(world, _int(row[0]), str(row[1]), _bytes(row[2])) if row else None
 
-        result: Snapshot | None = self._run(work)
-        return result
+        return self._run(work)
 
     def snapshots(self, world: str) -> Iterator[Snapshot]:
         after = -1
         while True:
 
-            def one(cursor: Any, after: int = after) -> Any:
+            def one(cursor: Cursor, after: int = after) -> Row | None:
                 cursor.execute(
                     self._sql(
                         "SELECT seq, at, body FROM snapshots WHERE world = ? AND seq > ?"
@@ -313,8 +313,8 @@ class SqlStore(EventStore):
             row = self._run(one)
             if row is None:
                 return
-            after = int(row[0])
-            yield Snapshot(world, after, row[1], bytes(row[2]))
+            after = _int(row[0])
+            yield Snapshot(world, after, str(row[1]), _bytes(row[2]))
 
     def drop_snapshots(self, world: str | None = None) -> None:
         if world is None:
@@ -337,7 +337,7 @@ class SqlStore(EventStore):
         )
 
     def token_holder(self, world: str, token_hash: str) -> str | None:
-        def work(cursor: Any) -> str | None:
+        def work(cursor: Cursor) -> str | None:
             cursor.execute(
                 self._sql("SELECT holder FROM tokens WHERE world = ? AND hash = ?"),
                 (world, token_hash),
@@ -345,8 +345,7 @@ class SqlStore(EventStore):
             row = cursor.fetchone()
             return str(row[0]) if row else None
 
-        result: str | None = self._run(work)
-        return result
+        return self._run(work)
 
     def set_public(self, world: str, public: bool) -> None:
         self._run(
@@ -356,15 +355,29 @@ class SqlStore(EventStore):
         )
 
     def is_public(self, world: str) -> bool:
-        def work(cursor: Any) -> bool:
+        def work(cursor: Cursor) -> bool:
             cursor.execute(self._sql("SELECT public FROM worlds WHERE world = ?"), (world,))
             row = cursor.fetchone()
             return bool(row and row[0])
 
-        result: bool = self._run(work)
-        return result
+        return self._run(work)
 
 
-def _record(row: Sequence[Any]) -> Record:
-    body = row[3].encode() if isinstance(row[3], str) else bytes(row[3])  # text written by hand
-    return Record(int(row[0]), row[1], row[2], body, row[4])
+def _record(row: Row) -> Record:
+    return Record(_int(row[0]), str(row[1]), str(row[2]), _bytes(row[3]), str(row[4]))
+
+
+def _int(value: object) -> int:
+    """An integer column's value (drivers give int; a hand-edited SQLite cell may be text)."""
+    if isinstance(value, int | str | float):
+        return int(value)
+    raise StoreError(f"not an integer in the database: {value!r}")
+
+
+def _bytes(value: object) -> bytes:
+    """A body column's value: bytes, or text written by hand."""
+    if isinstance(value, str):
+        return value.encode()
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    raise StoreError(f"not bytes in the database: {value!r}")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
 
 from hightable.errors import StoreError
+from hightable.store.dbapi import Connection, Cursor
 from hightable.store.sql import SqlStore
 
 
@@ -21,7 +21,7 @@ class SqliteStore(SqlStore):
         self.path = path
         super().__init__(url or f"sqlite:///{path}")
 
-    def _connect(self) -> Any:
+    def _connect(self) -> Connection:
         try:
             connection = sqlite3.connect(
                 self.path, timeout=60, isolation_level=None, check_same_thread=False
@@ -35,7 +35,7 @@ class SqliteStore(SqlStore):
             raise StoreError(f"{self.url}: {error}") from error
         return _Autocommit(connection)
 
-    def _begin(self, cursor: Any) -> None:
+    def _begin(self, cursor: Cursor) -> None:
         # IMMEDIATE takes the write lock at once: writers queue instead of failing mid-way.
         cursor.execute("BEGIN IMMEDIATE")
 

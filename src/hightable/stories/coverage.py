@@ -10,12 +10,12 @@ story shows both sides of it: refused and accepted past (a breach-only rule: rec
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hightable.core import COMMANDS, RULES, Accepted, Ledger, Refusal
+from hightable.core import COMMANDS, RULES, Accepted, Event, Ledger, Outcome, Refusal
 from hightable.core.breaches import BreachRecorded
 from hightable.stories.loader import StoryError, load_story
 from hightable.stories.reach import DOOR, KEPT, breach_rules, reachable_rules, rules_of
@@ -27,11 +27,11 @@ FORMAT = 1  # the version of the --json shape (docs in README, "Which rules the 
 class CountingLedger(Ledger):
     """A ledger that remembers the outcome of every command it judged."""
 
-    def __init__(self, events: Any):
+    def __init__(self, events: Sequence[Event]):
         super().__init__(events)
         self.outcomes: list[tuple[object, object]] = []
 
-    def execute(self, raw: object) -> Any:
+    def execute(self, raw: object) -> Outcome:
         outcome = super().execute(raw)
         self.outcomes.append((raw, outcome))
         return outcome

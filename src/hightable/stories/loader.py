@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -36,9 +35,9 @@ class StoryError(Exception):
 class Step:
     line: int
     at: str  # the instant the step happens (a check: the clock it was written after)
-    command: dict[str, Any] | None = None
+    command: dict[str, object] | None = None
     expect: str | None = None  # None: accepted; else the rule ID of the refusal expected
-    check: dict[str, Any] = field(default_factory=dict)
+    check: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,7 @@ class _StoryLoader(yaml.SafeLoader):
     """SafeLoader refusing deep flow nesting as it scans: PyYAML's scanner slows quadratically
     with it (seconds at a few thousand levels), long before the composer's recursion fails."""
 
-    def fetch_flow_collection_start(self, token_class: Any) -> None:
+    def fetch_flow_collection_start(self, token_class: type[yaml.Token]) -> None:
         if self.flow_level >= story_flow_nesting_max:
             problem = f"nested deeper than {story_flow_nesting_max} [ or {{"
             raise yaml.scanner.ScannerError(None, None, problem, self.get_mark())
@@ -76,7 +75,7 @@ def load_story(path: Path | str) -> Story:
     return _build_story(name, data, step_lines)
 
 
-def _parse_yaml(name: str, text: str) -> tuple[Any, list[int]]:
+def _parse_yaml(name: str, text: str) -> tuple[object, list[int]]:
     try:
         loader = _StoryLoader(text)  # refuses control characters at once (a ReaderError)
     except yaml.YAMLError as error:
@@ -124,7 +123,7 @@ def _check_nodes(name: str, root: yaml.Node) -> None:
             stack += node.value
 
 
-def _build_story(name: str, data: Any, step_lines: list[int]) -> Story:
+def _build_story(name: str, data: object, step_lines: list[int]) -> Story:
     if not isinstance(data, dict):
         raise StoryError(name, 1, "a story is a mapping with story, start and steps")
     unknown = set(map(str, data)) - STORY_KEYS
@@ -153,7 +152,7 @@ def _build_story(name: str, data: Any, step_lines: list[int]) -> Story:
     return Story(name, str(data["story"]), world, start, steps)
 
 
-def _build_step(name: str, line: int, raw: Any, last: str) -> Step:
+def _build_step(name: str, line: int, raw: object, last: str) -> Step:
     if not isinstance(raw, dict):
         raise StoryError(name, line, "a step is a mapping (by, do and fields, or check)")
     if "check" in raw:
@@ -177,7 +176,7 @@ def _build_step(name: str, line: int, raw: Any, last: str) -> Step:
     return Step(line, at, command=command, expect=expect)
 
 
-def _expectation(name: str, line: int, expect: Any) -> str | None:
+def _expectation(name: str, line: int, expect: object) -> str | None:
     if expect in ("ok", None):
         return None
     if isinstance(expect, dict) and set(expect) == {"refused"}:
@@ -197,8 +196,9 @@ def _world_id(stem: str) -> str:
     return slug or "story"
 
 
-def plain(value: Any) -> Any:
-    """YAML values as JSON would carry them: timestamps become instants."""
+def plain(value: object) -> object:
+    """YAML values as JSON would carry them: timestamps become instants (any other value
+    YAML can build is passed on as it is, for the command's checks to refuse)."""
     if isinstance(value, datetime):
         try:
             return parse_instant(value)

@@ -23,7 +23,6 @@ import textwrap
 from collections.abc import Callable, Iterator
 from functools import cache
 from types import FunctionType, ModuleType
-from typing import Any
 
 from hightable.core import COMMANDS, RULES
 from hightable.core.engine import DEADLINE_HANDLERS, FOLLOWUPS, GUARDS
@@ -76,7 +75,7 @@ def rules_of(do: str) -> frozenset[str]:
     return frozenset(rules)
 
 
-def refused_in(function: Callable[..., Any]) -> frozenset[str]:
+def refused_in(function: Callable[..., object]) -> frozenset[str]:
     """The rule IDs `function` and the core functions it names (transitively) refuse with."""
     rules: set[str] = set()
     for each in reached_functions(function):
@@ -111,7 +110,7 @@ def reachable_rules() -> frozenset[str]:
 
 def core_functions() -> Iterator[FunctionType]:
     """Every core function a command, a deadline or a follow-up can run (as far as named)."""
-    roots: list[Callable[..., Any]] = [*DEADLINE_HANDLERS.values(), *FOLLOWUPS]
+    roots: list[Callable[..., object]] = [*DEADLINE_HANDLERS.values(), *FOLLOWUPS]
     for spec in COMMANDS.values():
         roots += [spec.authority, spec.handler, *GUARDS.get(spec.cls, ())]
     seen: set[FunctionType] = set()
@@ -122,10 +121,10 @@ def core_functions() -> Iterator[FunctionType]:
                 yield each
 
 
-def reached_functions(function: Callable[..., Any]) -> list[FunctionType]:
+def reached_functions(function: Callable[..., object]) -> list[FunctionType]:
     """`function` and every core function it names, directly or through them."""
     found: list[FunctionType] = []
-    todo = [function]
+    todo: list[object] = [function]
     while todo:
         each = todo.pop()
         if not isinstance(each, FunctionType) or each in found or not _in_core(each):
@@ -139,9 +138,9 @@ def _in_core(function: FunctionType) -> bool:
     return function.__module__.startswith(CORE) and function.__name__ != REFUSE
 
 
-def _named_functions(function: FunctionType) -> list[Any]:
+def _named_functions(function: FunctionType) -> list[object]:
     scope = {**function.__globals__, **_closure(function)}
-    named = []
+    named: list[object] = []
     for node in ast.walk(_tree(function)):
         if isinstance(node, ast.Name) and node.id in scope:
             named.append(scope[node.id])
@@ -161,11 +160,12 @@ def _own_refusals(function: FunctionType) -> set[str]:
         if isinstance(first, ast.Constant) and isinstance(first.value, str):
             rules.add(first.value)
         else:  # the rule is a variable: the rule IDs the closure was made with
-            rules |= {value for value in _closure(function).values() if value in RULES}
+            closed = _closure(function).values()
+            rules |= {value for value in closed if isinstance(value, str) and value in RULES}
     return rules
 
 
-def _closure(function: FunctionType) -> dict[str, Any]:
+def _closure(function: FunctionType) -> dict[str, str | FunctionType]:
     cells = function.__closure__ or ()
     values = {}
     for name, cell in zip(function.__code__.co_freevars, cells, strict=True):
