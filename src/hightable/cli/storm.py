@@ -6,7 +6,7 @@ import json
 import sys
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -14,6 +14,7 @@ from hightable.cli.app import StoreOption, app, err, fail, out
 from hightable.stories import StoryError, play_path
 from hightable.storm.generator import MixError, parse_mix
 from hightable.storm.run import Report, log_line, storm
+from hightable.storm.shapes import Fields
 from hightable.storm.shrink import shrink
 from hightable.storm.start import Start, StartError, from_cast, from_store, from_story
 from hightable.storm.story import write_story
@@ -76,7 +77,7 @@ def starting_point(world_or_story: str | None, actors: int | None, store: str | 
 def show(report: Report, as_json: bool) -> None:
     """The report on stdout (the same seed, the same bytes); the timing on stderr."""
     if as_json:
-        document: dict[str, Any] = report.as_dict() | {"timing": report.timing()}
+        document: Fields = report.as_dict() | {"timing": report.timing()}
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
         return
     for line in report_lines(report):

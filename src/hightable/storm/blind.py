@@ -4,12 +4,12 @@ sometimes no amount at all. Most are refused at the door, which is what they are
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from hightable.core.instants import add_minutes
 from hightable.storm.moves import Dice
+from hightable.storm.shapes import Fields
 
-Shape = Callable[[Dice], dict[str, Any]]
+Shape = Callable[[Dice], Fields]
 
 
 def member(dice: Dice) -> str:
@@ -24,12 +24,12 @@ def family(dice: Dice) -> str:
     return str(dice.pick(dice.cast.families))
 
 
-def amount(dice: Dice) -> Any:
+def amount(dice: Dice) -> object:
     """Lawful mostly; now and then zero, negative, or text."""
     return dice.pick([dice.integer(1, 20)] * 3 + [dice.integer(-2, 0), "5"])
 
 
-def grant(dice: Dice) -> Any:
+def grant(dice: Dice) -> object:
     return dice.pick(
         [
             "lift_excommunicado",
@@ -42,11 +42,11 @@ def grant(dice: Dice) -> Any:
     )
 
 
-def requirement(dice: Dice) -> Any:
+def requirement(dice: Dice) -> object:
     return dice.pick([{"eliminate": member(dice)}, "swear_fealty", {"pay": 3}])
 
 
-def grants(dice: Dice, most: int) -> list[Any]:
+def grants(dice: Dice, most: int) -> list[object]:
     return [grant(dice) for _ in range(dice.integer(0, most))]
 
 
@@ -166,7 +166,7 @@ def later(at: str) -> list[Shape]:
     ]
 
 
-def blind_command(dice: Dice, at: str, later_only: bool = False) -> dict[str, Any]:
+def blind_command(dice: Dice, at: str, later_only: bool = False) -> Fields:
     """A command of any shape (of the later chapters' alone, with `later_only`)."""
     shapes = later(at) if later_only or dice.chance(50) else CORE
     shape: Shape = dice.pick(shapes)

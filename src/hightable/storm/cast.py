@@ -5,11 +5,11 @@ same terms, the same duel."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from hightable.core import State
+from hightable.storm.shapes import Fields
 
-Command = tuple[str, dict[str, Any]]  # actor, fields
+Command = tuple[str, Fields]  # actor, fields
 
 
 def pool(prefix: str, size: int) -> list[str]:

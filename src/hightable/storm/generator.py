@@ -4,12 +4,11 @@ deadline or over hours. The stateful test and `hightable storm` both draw from i
 
 from __future__ import annotations
 
-from typing import Any
-
 from hightable.core import State
 from hightable.core.instants import add_minutes
 from hightable.storm.blind import blind_command
 from hightable.storm.moves import MOVE_WEIGHTS, MOVES, Dice
+from hightable.storm.shapes import Fields
 
 # What a step does: a move read off the live world mostly; a blind command; the clock jumping.
 KIND_WEIGHTS = {"move": 13, "blind": 1, "blind_member": 1, "deadlines": 1, "hours": 1}
@@ -47,7 +46,7 @@ class Generator:
         if not any(self.kinds.values()):
             raise MixError("every weight is zero: nothing would happen")
 
-    def step(self, dice: Dice, state: State) -> dict[str, Any]:
+    def step(self, dice: Dice, state: State) -> Fields:
         """The next command, with `by` and `at` (and now and then a `cid`)."""
         kind = dice.weighted(self.kinds)
         cid = None
@@ -67,7 +66,7 @@ class Generator:
         raw = {"by": by, "at": self.clock, **fields}
         return raw | ({"cid": cid} if cid else {})
 
-    def move(self, dice: Dice, state: State) -> tuple[str, dict[str, Any]]:
+    def move(self, dice: Dice, state: State) -> tuple[str, Fields]:
         if not any(self.moves.values()):
             return dice.pick(dice.cast.actors), blind_command(dice, self.clock)
         return MOVES[dice.weighted(self.moves)](dice, state)
@@ -75,7 +74,7 @@ class Generator:
     def advance(self, minutes: int) -> None:
         self.clock = add_minutes(self.clock, minutes)
 
-    def time_passes(self, dice: Dice, state: State, kind: str) -> tuple[str, dict[str, Any]]:
+    def time_passes(self, dice: Dice, state: State, kind: str) -> tuple[str, Fields]:
         """The clock jumps to a deadline, or over several, or over hours; what falls before the
         next command falls with it, a tick or a move."""
         hours = [d.hour for d in state.duels.values() if d.state == "sanctioned" and d.hour]

@@ -11,14 +11,18 @@ any machine."""
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Collection, Mapping
+from typing import TypeVar
 
 from hightable.core import State
 from hightable.core.instants import add_minutes, to_datetime
+from hightable.core.state import Contract, Duel
 from hightable.storm.cast import Cast
+from hightable.storm.shapes import Fields
 
-Move = tuple[str, dict[str, Any]]
+T = TypeVar("T")
+
+Move = tuple[str, Fields]
 
 
 class Dice:
@@ -33,12 +37,12 @@ class Dice:
     def chance(self, percent: int) -> bool:
         return self.rng.randrange(100) < percent
 
-    def pick(self, options: Any) -> Any:
+    def pick(self, options: Collection[T]) -> T:
         """One of the options; a set or a table's keys in sorted order, so that a run replays."""
-        listed = options if isinstance(options, list) else sorted(options)
+        listed = options if isinstance(options, list) else sorted(options, key=str)
         return listed[self.rng.randrange(len(listed))]
 
-    def some(self, options: list[Any], most: int) -> list[Any]:
+    def some(self, options: list[T], most: int) -> list[T]:
         return [self.pick(options) for _ in range(self.integer(0, most))]
 
     def weighted(self, weights: dict[str, int]) -> str:
@@ -66,14 +70,14 @@ def someone(dice: Dice, state: State) -> str:
     return str(dice.pick(living(dice, state) if dice.chance(93) else dice.cast.names))
 
 
-def new_id(dice: Dice, pool: list[str], taken: Any) -> str:
+def new_id(dice: Dice, pool: list[str], taken: Collection[str]) -> str:
     """A fresh id mostly (past the pool once it is used up: a long storm keeps making new
     things), one taken already sometimes."""
     fresh = [i for i in pool if i not in taken] or [beyond(pool, taken)]
     return str(dice.pick(fresh if dice.chance(85) else pool))
 
 
-def beyond(pool: list[str], taken: Any) -> str:
+def beyond(pool: list[str], taken: Collection[str]) -> str:
     """The first id of the pool's form that is not taken: `c9` after `c1`..`c8`."""
     stem = pool[0].rstrip("0123456789")
     return next(
@@ -83,7 +87,7 @@ def beyond(pool: list[str], taken: Any) -> str:
     )
 
 
-def one_of(dice: Dice, table: dict[str, Any], pool: list[str], keep: Callable[[Any], bool]) -> str:
+def one_of(dice: Dice, table: Mapping[str, T], pool: list[str], keep: Callable[[T], bool]) -> str:
     """An object of the table that `keep` likes, else any id of the pool."""
     liked = [i for i, found in table.items() if keep(found)]
     return str(dice.pick(liked if liked and dice.chance(95) else pool))
@@ -105,7 +109,7 @@ def soon(dice: Dice, state: State) -> str:
 # -- Grants and requirements drawn from what the world holds --------------------------------
 
 
-def grant(dice: Dice, state: State, to: str) -> Any:
+def grant(dice: Dice, state: State, to: str) -> object:
     """A grant that often names what is so already: the recipient's family, the manager in
     office, a consecrated hotel, the target of open contracts, the long dead."""
     kind = dice.pick(["lift", "admit", "cancel", "manager", "consecrate"])
@@ -127,7 +131,7 @@ def grant(dice: Dice, state: State, to: str) -> Any:
     return {"restore_manager": {"member": chosen, "hotel": hotel}}
 
 
-def requirement(dice: Dice, state: State, to: str) -> Any:
+def requirement(dice: Dice, state: State, to: str) -> object:
     kind = dice.pick(["eliminate", "fealty", "fealty", "pay"])
     if kind == "fealty":
         return "swear_fealty"
@@ -136,7 +140,7 @@ def requirement(dice: Dice, state: State, to: str) -> Any:
     return {"eliminate": dice.pick([m for m in living(dice, state) if m != to] or dice.cast.names)}
 
 
-def grants_for(dice: Dice, state: State, to: str) -> list[Any]:
+def grants_for(dice: Dice, state: State, to: str) -> list[object]:
     """Grants for `to`: often those of terms or a duel already open to them, again."""
     open_to = [
         list(t.grants) for t in state.terms.values() if t.to == to and t.state != "expired"
@@ -192,7 +196,7 @@ def contracts(dice: Dice, state: State) -> Move:
         targets = [c.target for c in state.contracts.values() if c.state == "open"]
         targets += protected(state)
         target = dice.pick(targets) if targets and dice.chance(70) else someone(dice, state)
-        fields: dict[str, Any] = {
+        fields: Fields = {
             "do": "post_contract",
             "target": target,
             "contract": new_id(dice, dice.cast.contracts, state.contracts),
@@ -205,7 +209,7 @@ def contracts(dice: Dice, state: State) -> Move:
             fields |= {"open": False, "contractor": someone(dice, state)}
         return actor(dice, someone(dice, state)), fields
 
-    def wanted(contract: Any) -> bool:
+    def wanted(contract: Contract) -> bool:
         dead = contract.target in state.members and state.members[contract.target].deceased
         return bool(contract.state == "open" and (dead or which != "claim"))
 
@@ -264,7 +268,7 @@ def kill(dice: Dice, state: State) -> Move:
     target = dice.pick(wanted) if wanted and dice.chance(70) else someone(dice, state)
     hunters = [t.to for t in state.terms.values() if t.state == "accepted"]
     by = dice.pick(hunters) if hunters and dice.chance(60) else someone(dice, state)
-    fields: dict[str, Any] = {"do": "eliminate", "target": target, "confirmed": dice.chance(85)}
+    fields: Fields = {"do": "eliminate", "target": target, "confirmed": dice.chance(85)}
     if dice.chance(30):
         fields["hotel"] = dice.pick(dice.cast.hotels)
     return actor(dice, by), fields
@@ -309,7 +313,7 @@ def hotels(dice: Dice, state: State) -> Move:
             "close_hotel",
         ],
     )
-    fields: dict[str, Any] = {"do": which, "hotel": hotel}
+    fields: Fields = {"do": which, "hotel": hotel}
     if which == "consecrate":
         return actor(dice, "table"), fields
     if which == "open_hotel":
@@ -386,7 +390,7 @@ def offer(dice: Dice, state: State) -> Move:
     twins = [list(t.requires) for t in state.terms.values() if t.to == to and t.requires]
     if twins and dice.chance(60):
         requires = dice.pick(twins)
-    fields = {
+    fields: Fields = {
         "do": "offer_terms",
         "terms": new_id(dice, dice.cast.terms, state.terms),
         "to": to,
@@ -452,7 +456,7 @@ def duel_parties(state: State, duel_id: str) -> list[str]:
     return [duel.challenger, duel.challenged, *duel.second.values(), *duel.stand_in.values()]
 
 
-def fighters(duel: Any) -> list[str]:
+def fighters(duel: Duel) -> list[str]:
     return [
         duel.stand_in.get("challenger") or duel.challenger,
         duel.stand_in.get("challenged") or duel.challenged,

@@ -8,12 +8,12 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from hightable.core import RULES
 from hightable.storm.generator import Generator
 from hightable.storm.moves import Dice
 from hightable.storm.session import Session, Violation
+from hightable.storm.shapes import Fields
 from hightable.storm.start import Start
 
 # Rules no command to a world is refused with: creating a world, the HTTP door, the store,
@@ -31,7 +31,7 @@ NOT_BY_COMMANDS = {
     "FAULT-1",
 }
 COMMAND_RULES = [rule for rule in RULES if rule not in NOT_BY_COMMANDS]
-Log = Callable[[dict[str, Any]], object]
+Log = Callable[[Fields], object]
 
 
 @dataclass
@@ -45,7 +45,7 @@ class Report:
     faulted: int = 0
     refused: dict[str, int] = field(default_factory=dict)
     violation: Violation | None = None
-    commands: list[dict[str, Any]] = field(default_factory=list)
+    commands: list[Fields] = field(default_factory=list)
     seconds: float = 0.0  # wall time: the one thing two runs of a seed do not share
     story: str | None = None  # the failing story written, if any
     shrunk: int = 0  # the commands of the failing story, after the start
@@ -63,7 +63,7 @@ class Report:
     def rate(self) -> float:
         return self.steps / self.seconds if self.seconds else 0.0
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> Fields:
         """Everything but the timing, which `timing` gives apart: the same seed, the same dict."""
         return {
             "seed": self.seed,
@@ -121,6 +121,6 @@ def storm(
     return report
 
 
-def log_line(entry: dict[str, Any]) -> str:
+def log_line(entry: Fields) -> str:
     """One step of the log as a line of JSON, its keys in a fixed order."""
     return json.dumps(entry, sort_keys=True, ensure_ascii=False) + "\n"

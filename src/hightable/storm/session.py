@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 import msgspec
 
@@ -28,6 +28,7 @@ from hightable.errors import Corrupt
 from hightable.service import WorldService
 from hightable.store import EventStore, open_store
 from hightable.storm.faults import FaultyStore
+from hightable.storm.shapes import Fields
 
 BUGS_CAUGHT = ("INVARIANT-1", "FAULT-1")  # refusals that mean the engine caught a bug
 FULL_EVERY = 100  # commands between two byte-for-byte comparisons of the world and its replica
@@ -47,7 +48,7 @@ class Violation:
         """What shrinking keeps: a shorter storm must break the same check the same way."""
         return self.check, self.rule
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> Fields:
         return {"check": self.check, "rule": self.rule, "step": self.step, "detail": self.detail}
 
 
@@ -78,7 +79,7 @@ class Session:
             raise RuntimeError(f"the stormed world cannot be read: {state}")
         return state
 
-    def send(self, raw: dict[str, Any]) -> Violation | None:
+    def send(self, raw: Fields) -> Violation | None:
         """Execute one command and check every promise after it."""
         step, self.sent = self.sent, self.sent + 1
         head = self.inner.recorded_head(self.world)

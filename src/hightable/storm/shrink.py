@@ -5,12 +5,12 @@ promise the same way (the same check, the same rule)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from hightable.storm.session import Session, Violation
+from hightable.storm.shapes import Fields
 from hightable.storm.start import Start
 
-Commands = list[dict[str, Any]]
+Commands = list[Fields]
 MAX_RUNS = 2_000  # re-runs at most: a long storm shrinks partly rather than for hours
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from hightable.core import Event, Ledger, Refusal, State
 from hightable.core.world import replay
@@ -14,6 +13,7 @@ from hightable.service import WorldService
 from hightable.store import open_store
 from hightable.stories import load_story, play
 from hightable.storm.cast import FILMS, Cast, generated, of_world
+from hightable.storm.shapes import Fields
 
 START = "2019-05-17T17:00:00Z"
 WORLD = "storm"
@@ -29,7 +29,7 @@ class Start:
     world: str
     start: str  # the world's first instant
     events: list[Event]
-    prefix: list[dict[str, Any]] | None  # story steps that rebuild it; None: none can
+    prefix: list[Fields] | None  # story steps that rebuild it; None: none can
     cast: Cast
 
     @property
@@ -59,7 +59,7 @@ def from_story(path: Path) -> Start:
     result, ledger = play(story)
     if not result.passed:
         raise StartError(f"the story fails, so the storm cannot start at its end: {result.line()}")
-    prefix: list[dict[str, Any]] = []
+    prefix: list[Fields] = []
     for step in story.steps:
         if step.command is None:
             prefix.append({"check": step.check})

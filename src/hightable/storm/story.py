@@ -5,22 +5,22 @@ hightable should have done, or followed by a check of the view the log says is t
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from hightable.core import view
 from hightable.storm.session import Session, Violation
+from hightable.storm.shapes import Fields
 from hightable.storm.start import Start
 
-Commands = list[dict[str, Any]]
+Commands = list[Fields]
 MAX_CHECKS = 12  # view paths checked after the failing command
 
 
-def story_steps(start: Start, commands: Commands, violation: Violation) -> list[dict[str, Any]]:
+def story_steps(start: Start, commands: Commands, violation: Violation) -> list[Fields]:
     """The storm's commands as story steps, replayed once more to learn each one's outcome."""
     session = Session(start.world, start.events)
-    steps: list[dict[str, Any]] = []
+    steps: list[Fields] = []
     try:
         for index, raw in enumerate(commands):
             seen = session.send(raw)
@@ -41,10 +41,10 @@ def story_steps(start: Start, commands: Commands, violation: Violation) -> list[
     return steps
 
 
-def differences(truth: object, seen: object, path: str = "") -> dict[str, Any]:
+def differences(truth: object, seen: object, path: str = "") -> Fields:
     """The view paths where the world held differs from the truth, with the truth's values."""
     if isinstance(truth, dict) and isinstance(seen, dict):
-        found: dict[str, Any] = {}
+        found: Fields = {}
         for key in sorted(set(truth) | set(seen)):
             if key in truth:
                 found |= differences(truth[key], seen.get(key), f"{path}{key}.")
