@@ -20,15 +20,6 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def durable_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The stores that outlive their object (a memory store lives as long as it does)."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'hightable.db'}"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
-
-
 @pytest.fixture
 def store(store_url: str) -> Iterator[EventStore]:
     opened = open_store(store_url)

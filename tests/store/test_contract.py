@@ -116,9 +116,9 @@ def test_tokens_are_kept_by_hash_and_worlds_may_be_public(store: EventStore) -> 
     assert store.is_public("w") and not store.is_public("v")
 
 
-def test_a_reopened_store_keeps_its_worlds_and_schema(durable_store_url: str) -> None:
+def test_a_reopened_store_keeps_its_worlds_and_schema(durable_url: str) -> None:
     """Opening a durable store again migrates nothing twice and loses nothing."""
-    store_url = durable_store_url
+    store_url = durable_url
     records = ticks("w", 2)
     with open_store(store_url) as first:
         first.create_world("w", START, records)
