@@ -283,3 +283,21 @@ def test_a_storm_on_a_fork_leaves_the_world_as_it_was(world: World) -> None:
     too_long = world.client.post(url, json={"steps": 10**6}, headers=world.headers())
     assert (422, "CMD-1") == (too_long.status_code, too_long.json()["rule"])
     assert 401 == world.client.post(url, json={"steps": 5}).status_code
+
+
+def test_one_storm_at_a_time(world: World) -> None:
+    """LIMIT-1: while a storm runs, another is refused with 429 and runs later as asked."""
+    url = f"/worlds/{world.id}/storm"
+    answers: list[int] = []
+
+    def storm() -> None:
+        answer = world.client.post(url, json={"steps": 2000}, headers=world.headers())
+        answers.append(answer.status_code)
+
+    threads = [threading.Thread(target=storm) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert 200 in answers and 429 in answers and set(answers) <= {200, 429}
+    assert 200 == world.client.post(url, json={"steps": 5}, headers=world.headers()).status_code

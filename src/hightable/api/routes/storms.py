@@ -3,6 +3,7 @@ promise checked; the world itself is only read."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from fastapi import APIRouter
@@ -15,6 +16,9 @@ from hightable.storm.run import storm
 from hightable.storm.start import StartError, from_service
 
 router = APIRouter(tags=["storms"])
+# One storm at a time per process: a storm takes a core for a few seconds, and a public world's
+# page may be opened by anyone (LIMIT-1).
+_storming = threading.Lock()
 
 
 class StormRequest(BaseModel):
@@ -31,7 +35,12 @@ def storm_world(world: str, body: StormRequest, service: Service, token: Token) 
         start = from_service(service, world)
     except StartError as error:
         raise refused("ID-3", str(error)) from None
-    report = storm(start, body.seed, body.steps)
+    if not _storming.acquire(blocking=False):
+        raise refused("LIMIT-1", "a storm is running on this server; try again shortly", 429)
+    try:
+        report = storm(start, body.seed, body.steps)
+    finally:
+        _storming.release()
     answer = report.as_dict()
     answer.pop("story", None)  # a story is written by the command line, not over HTTP
     return answer | report.timing()
