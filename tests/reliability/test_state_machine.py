@@ -23,8 +23,8 @@ from hightable.core import Accepted, Refusal, Replayed, State, view
 from hightable.service import WorldService
 from hightable.store import open_store
 from hightable.storm.cast import FILMS
+from hightable.storm.dice import Dice
 from hightable.storm.generator import Generator
-from hightable.storm.moves import Dice
 from revocations import GrantBook, interactions
 
 WORLD = "machine"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from hightable.core.instants import add_minutes
-from hightable.storm.moves import Dice
+from hightable.storm.dice import Dice
 from hightable.storm.shapes import Fields
 
 Shape = Callable[[Dice], Fields]

@@ -7,7 +7,8 @@ from __future__ import annotations
 from hightable.core import State
 from hightable.core.instants import add_minutes
 from hightable.storm.blind import blind_command
-from hightable.storm.moves import MOVE_WEIGHTS, MOVES, Dice
+from hightable.storm.dice import Dice
+from hightable.storm.moves import MOVE_WEIGHTS, MOVES
 from hightable.storm.shapes import Fields
 
 # What a step does: a move read off the live world mostly; a blind command; the clock jumping.

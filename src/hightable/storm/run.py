@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hightable.core import RULES
+from hightable.storm.dice import Dice
 from hightable.storm.generator import Generator
-from hightable.storm.moves import Dice
 from hightable.storm.session import Session, Violation
 from hightable.storm.shapes import Fields
 from hightable.storm.start import Start
