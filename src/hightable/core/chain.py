@@ -61,11 +61,19 @@ def verify(records: Iterable[Record]) -> Verdict:
     return Verdict(True, count, prev.hex())
 
 
+def seq_problem(record: Record, expected_seq: int) -> tuple[int, str] | None:
+    """Why a record is not the one expected at `expected_seq` (a gap, a repeat), if it is not."""
+    if record.seq == expected_seq:
+        return None
+    kind = "a gap" if record.seq > expected_seq else "out of order"
+    return expected_seq, f"expected seq {expected_seq}, found seq {record.seq}: {kind}"
+
+
 def chain_problem(record: Record, expected_seq: int, prev: bytes) -> tuple[int, str] | None:
     """Why a record does not continue the chain after `prev` at `expected_seq`, if it does not."""
-    if record.seq != expected_seq:
-        kind = "a gap" if record.seq > expected_seq else "out of order"
-        return expected_seq, f"expected seq {expected_seq}, found seq {record.seq}: {kind}"
+    out_of_place = seq_problem(record, expected_seq)
+    if out_of_place:
+        return out_of_place
     try:
         inside = msgspec.json.decode(record.body)
         body_seq = inside.get("seq")
