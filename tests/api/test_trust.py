@@ -51,29 +51,11 @@ def test_a_refused_command_at_the_last_second_does_not_lock_the_clock(world: Wor
 
 def test_a_deadline_past_the_year_9999_is_refused_not_a_500(world: World) -> None:
     """An excommunicado whose grace would end after 9999-12-31 is CMD-1, and changes nothing."""
-    answer = world.client.post(
-        f"/worlds/{world.id}/commands",
-        json={
-            "do": "appoint",
-            "by": "table",
-            "member": "winston",
-            "office": "adjudicator",
-            "at": "9999-12-31T23:00:00Z",
-        },
-        headers=world.headers(),
-    )
+    late = "9999-12-31T23:00:00Z"
+    answer = world.send(by="table", do="appoint", member="winston", office="adjudicator", at=late)
     assert 200 == answer.status_code, answer.text
-    overflow = world.client.post(
-        f"/worlds/{world.id}/commands",
-        json={
-            "do": "excommunicate",
-            "by": "winston",
-            "member": "john",
-            "grace": 120,
-            "reason": "late",
-            "at": "9999-12-31T23:00:00Z",
-        },
-        headers=world.headers(),
+    overflow = world.send(
+        by="winston", do="excommunicate", member="john", grace=120, reason="late", at=late
     )
     assert (422, "CMD-1") == (overflow.status_code, overflow.json()["rule"])
 
