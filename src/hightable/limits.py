@@ -42,6 +42,7 @@ timelines_held_max = 1_000  # the most `hightable serve --timelines` accepts
 snapshot_interval_events = 1_000  # a snapshot at most every this many events
 conflict_retries_max = 50  # a writer that lost this many races in a row gives up (STORE-1)
 read_page_records_max = 5_000  # records a store fetches per round trip when reading a long log
+event_partitions_max = 1_024  # partitions of a PostgreSQL store's events (a table per partition)
 
 # -- what-if storms over HTTP -----------------------------------------------------------------
 storm_steps_max = 2_000  # commands in a storm run from the page: a few seconds at most

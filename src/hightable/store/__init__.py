@@ -1,7 +1,9 @@
 """Durable worlds: the event-store interface and its backends, named by a URL.
 
-`sqlite:///PATH` (the default: `hightable.db` in the current folder), `postgresql://...`, or
-`memory://` (for tests). The URL comes from `--store` or the `HIGHTABLE_STORE` variable.
+`sqlite:///PATH` (the default: `hightable.db` in the current folder), `postgresql://...`, several
+PostgreSQL URLs joined by commas (a sharded store: `postgresql://h1/a,postgresql://h2/b`, see
+store/sharded.py), or `memory://` (for tests). The URL comes from `--store` or the
+`HIGHTABLE_STORE` variable.
 """
 
 from __future__ import annotations
@@ -38,8 +40,16 @@ def open_store(url: str | None = None) -> EventStore:
         return SqliteStore(url.removeprefix("sqlite:///"), url)
     if url.startswith(("postgresql://", "postgres://")):
         from hightable.store.postgres import PostgresStore
+        from hightable.store.sharded import ShardedStore, refuse_a_lone_shard, shard_urls
 
-        return PostgresStore(url)
+        if len(shard_urls(url)) > 1:
+            return ShardedStore(url)
+        store = PostgresStore(url)
+        refuse_a_lone_shard(store)
+        return store
     if url.startswith("memory://"):
         return MemoryStore(url)
-    raise StoreError(f"{url!r}: a store URL is sqlite:///PATH, postgresql://... or memory://")
+    raise StoreError(
+        f"{url!r}: a store URL is sqlite:///PATH, postgresql://... (or several joined by commas)"
+        " or memory://"
+    )
