@@ -1,19 +1,14 @@
 """Shared by every test: the helpers on the path, and a PostgreSQL schema of one's own.
 
-PostgreSQL is the server at 127.0.0.1:5432 (`HIGHTABLE_TEST_POSTGRES` to point elsewhere on
-loopback); each test gets a schema of its own, dropped afterwards. No mock stands in for it.
-The sharded store's tests also need a second server, at 127.0.0.1:5433
-(`HIGHTABLE_TEST_POSTGRES_SECOND`; scripts/ensure-postgres.sh starts both): without it they fail.
+PostgreSQL is the server at 127.0.0.1:5432, and a second at 127.0.0.1:5433 for the sharded store
+(tests/databases.py says how to point elsewhere); each test gets a schema of its own on each
+server it uses, dropped afterwards. No mock stands in for either.
 """
 
-import os
 import sys
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from hightable.store import open_store
@@ -21,24 +16,12 @@ from hightable.store.partitioning import partition_events
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-POSTGRES = os.environ.get("HIGHTABLE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-POSTGRES_SECOND = os.environ.get(
-    "HIGHTABLE_TEST_POSTGRES_SECOND", "postgresql://postgres@127.0.0.1:5433/test"
+from databases import (  # noqa: E402  (on the path from the line above)
+    POSTGRES,
+    POSTGRES_SECOND,
+    TEST_PARTITIONS,
+    postgres_schema,
 )
-TEST_PARTITIONS = 4
-
-
-@contextmanager
-def postgres_schema(server: str = POSTGRES) -> Iterator[str]:
-    """The URL of a new, empty schema on a server, dropped afterwards."""
-    schema = f"hightable_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{server}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(server, autocommit=True) as connection:
-            connection.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture

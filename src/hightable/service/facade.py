@@ -14,6 +14,7 @@ The store stays behind it: no shell reads or writes the store itself.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from hightable.checked import Progress
 from hightable.core import Accepted, Event, Outcome, Refusal, Replayed, State, Verdict
@@ -30,6 +31,9 @@ from hightable.service.porting import Porting
 from hightable.service.writing import Batch, Writer
 from hightable.store import EventStore, WorldSummary
 from hightable.timeline import Timeline
+
+if TYPE_CHECKING:  # the PostgreSQL driver is loaded only by a store that needs it
+    from hightable.store.partitioning import Partitioned
 
 
 class WorldService:
@@ -143,3 +147,17 @@ class WorldService:
 
     def is_public(self, world: str) -> bool:
         return self.access.is_public(world)
+
+    # -- the store itself ---------------------------------------------------------------------
+
+    def store_name(self) -> str:
+        """The store's URL, without passwords."""
+        from hightable.store.sharded import describe
+
+        return describe(self.store.url)
+
+    def partition_events(self, partitions: int) -> list[Partitioned]:
+        """Hash-partition a PostgreSQL store's events by world (docs/scaling.md)."""
+        from hightable.store.partitioning import partition_events
+
+        return partition_events(self.store, partitions)
