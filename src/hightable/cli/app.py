@@ -87,7 +87,8 @@ StoreOption = Annotated[
     str | None,
     typer.Option(
         "--store",
-        help="sqlite:///PATH or postgresql://...; default $HIGHTABLE_STORE or sqlite:///hightable.db",
+        help="sqlite:///PATH, postgresql://... (several, comma-joined: shards); default"
+        " $HIGHTABLE_STORE or sqlite:///hightable.db",
     ),
 ]
 

@@ -150,16 +150,11 @@ def place_shards(shards: Sequence[PostgresStore]) -> None:
             f"{describe(','.join(shard.url for shard in shards))}: the databases belong to"
             " different sharded stores"
         )
-    if sets and None in places:
-        new = safe_url(shards[places.index(None)].url)
-        raise StoreError(
-            f"{new}: a new database among the shards of an existing store; worlds are placed by"
-            f" a hash of their id over the list of shards, so a shard cannot be added: move"
-            f" worlds into a new sharded store with `hightable export` and `hightable import`"
-        )
     for shard, place in zip(shards, places, strict=True):
         if place is None:
             shard._run(partial(refuse_worlds_placed_elsewhere, shard=shard))
+    # Places missing beside recorded ones with the same count: a store being created now by
+    # another process, or whose creation stopped half-way; either way, the same places.
     shard_set = sets.pop() if sets else uuid.uuid4().hex
     for position, shard in enumerate(shards):
         if places[position] is None:
