@@ -12,6 +12,7 @@ Every ratio is the median of ratios of runs made side by side, as in `python -m 
 from __future__ import annotations
 
 import argparse
+import itertools
 import multiprocessing
 import random
 import statistics
@@ -49,7 +50,7 @@ class Size:
 
 
 QUICK = Size(50, 300, 200, 100, 8, 100, 3)
-FULL = Size(200, 2_000, 2_000, 500, 16, 400, 5)
+FULL = Size(100, 1_000, 1_000, 500, 16, 400, 5)
 
 
 @contextmanager
@@ -158,7 +159,7 @@ def filled(url: str, logs: dict[str, list[Record]], events: int) -> None:
 
 
 def partition_figures(size: Size, seed: int, fresh: Callable[[str], str]) -> dict[str, float]:
-    spare = size.samples * size.runs  # records left for the appends
+    spare = -(-size.samples * size.runs // size.worlds)  # records left for the appends
     logs = {f"w{n:05d}": tick_records(f"w{n:05d}", size.events + spare) for n in range(size.worlds)}
     plain, partitioned = fresh(POSTGRES), fresh(POSTGRES)
     filled(plain, logs, size.events)
@@ -170,13 +171,14 @@ def partition_figures(size: Size, seed: int, fresh: Callable[[str], str]) -> dic
         )
     choose = random.Random(seed)
     appended = dict.fromkeys(logs, size.events)
+    targets = itertools.cycle(choose.sample(list(logs), len(logs)))  # each world in turn
     appends: list[tuple[float, float]] = []
     reads: list[tuple[float, float]] = []
     with open_store(plain) as a, open_store(partitioned) as b:
         for _ in range(size.runs):
             worlds = [choose.choice(list(logs)) for _ in range(size.samples)]
             records = []
-            for world in worlds:
+            for world in itertools.islice(targets, size.samples):
                 records.append((world, logs[world][appended[world]]))
                 appended[world] += 1
             appends.append(side_by_side(len(appends), partial(append_each, records=records), a, b))

@@ -99,6 +99,19 @@ def test_a_shard_added_later_is_refused_and_nothing_is_recorded_in_it(sharded_ur
         assert WORLDS == [summary.world for summary in store.worlds()]
 
 
+def test_a_shard_replaced_by_a_new_database_is_refused(sharded_url: str) -> None:
+    """Once every shard has its place, an empty database in a shard's stead is refused: its
+    worlds would vanish from view, and new ones land where the real shard never sees them."""
+    with open_store(sharded_url) as store:
+        for world in WORLDS:
+            WorldService(store).create(world, START)
+    first, _ = shard_urls(sharded_url)
+    with postgres_schema(POSTGRES_SECOND) as stranger:
+        with pytest.raises(StoreError, match="is no shard of this sharded store"):
+            open_store(f"{first},{stranger}")
+        assert [(None,)] == rows(stranger, "SELECT to_regclass('hightable_shard')")
+
+
 def test_a_shard_opened_alone_is_refused(sharded_url: str) -> None:
     """It would take worlds whose hash names the other shard."""
     open_store(sharded_url).close()
@@ -144,7 +157,9 @@ def test_stores_opened_at_once_on_new_shards_agree_on_their_places() -> None:
             for store in opened:
                 store.close()
             places = [rows(url, "TABLE hightable_shard") for url in (first, second)]
-            assert [(0, 2), (1, 2)] == [place[0][:2] for place in places]
+            assert [[(0, 2, True)], [(1, 2, True)]] == [
+                [(p[0], p[1], p[3]) for p in place] for place in places
+            ]
             assert 1 == len({place[0][2] for place in places})
 
 

@@ -39,8 +39,9 @@ def open_store(url: str | None = None) -> EventStore:
 
         return SqliteStore(url.removeprefix("sqlite:///"), url)
     if url.startswith(("postgresql://", "postgres://")):
+        from hightable.store.placement import refuse_a_lone_shard
         from hightable.store.postgres import PostgresStore
-        from hightable.store.sharded import ShardedStore, refuse_a_lone_shard, shard_urls
+        from hightable.store.sharded import ShardedStore, shard_urls
 
         if len(shard_urls(url)) > 1:
             return ShardedStore(url)
