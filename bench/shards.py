@@ -1,8 +1,9 @@
 """`python -m bench.shards [--quick]`: beyond one database (docs/scaling.md), as ratios.
 
-1. Two writers, each on its own world, each command its own transaction: both worlds in one
-   PostgreSQL database, then on the two shards of a sharded store (the clusters on 5432 and
-   5433 that scripts/ensure-postgres.sh starts). Figure: commands per second of the pair.
+1. Writers, each on its own world, each command its own transaction: one writer alone; two,
+   both worlds in one PostgreSQL database; two, on the two shards of a sharded store (the
+   clusters on 5432 and 5433 that scripts/ensure-postgres.sh starts). Figure: commands per
+   second of all the writers together.
 2. A store of many worlds, its events in one table, then hash-partitioned by world: the cost
    of an append (one transaction) and of reading a world's log, partitioned over plain.
 
@@ -97,10 +98,11 @@ def writer(url: str, world: str, seed: int, size: Size, ready: Any, results: Any
         results.put(repr(error))
 
 
-def pair_rate(url: str, worlds: tuple[str, str], seed: int, size: Size) -> float:
-    """Commands per second of two writers at once, from the first start to the last end."""
+def rate(url: str, worlds: tuple[str, ...], seed: int, size: Size) -> float:
+    """Commands per second of writers at once (one per world), from the first start to the
+    last end."""
     context = multiprocessing.get_context("spawn")
-    ready, results = context.Barrier(2), context.Queue()
+    ready, results = context.Barrier(len(worlds)), context.Queue()
     processes = [
         context.Process(target=writer, args=(url, world, seed + n, size, ready, results))
         for n, world in enumerate(worlds)
@@ -128,11 +130,16 @@ def apart(count: int) -> tuple[str, str]:
 
 def shards_figures(size: Size, seed: int, fresh: Callable[[str], str]) -> dict[str, float]:
     worlds = apart(2)
-    one, two = [], []
+    alone, one, two = [], [], []
     for _ in range(size.runs):
-        one.append(pair_rate(fresh(POSTGRES), worlds, seed, size))
-        two.append(pair_rate(f"{fresh(POSTGRES)},{fresh(POSTGRES_SECOND)}", worlds, seed, size))
+        alone.append(rate(fresh(POSTGRES), worlds[:1], seed, size))
+        one.append(rate(fresh(POSTGRES), worlds, seed, size))
+        two.append(rate(f"{fresh(POSTGRES)},{fresh(POSTGRES_SECOND)}", worlds, seed, size))
     return {
+        "one writer, one database: cmd/s": statistics.median(alone),
+        "ratio two writers / one, one database": statistics.median(
+            b / a for a, b in zip(alone, one, strict=True)
+        ),
         "two writers, one database: cmd/s": statistics.median(one),
         "two writers, two shards: cmd/s": statistics.median(two),
         "ratio two shards / one database": statistics.median(
@@ -225,7 +232,7 @@ def main() -> None:
     size = QUICK if args.quick else FULL
     began = time.perf_counter()
     with schemas(str(multiprocessing.current_process().pid)) as fresh:
-        print("two writers on one database, then on two shards...", flush=True)
+        print("writers on one database, then on two shards...", flush=True)
         figures = shards_figures(size, args.seed, fresh)
         print("appends and reads on plain and partitioned events...", flush=True)
         figures |= partition_figures(size, args.seed, fresh)
