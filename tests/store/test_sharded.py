@@ -11,6 +11,7 @@ import psycopg
 import pytest
 from test_tamper import START, sql, stored_world
 
+from cli_helpers import run
 from databases import POSTGRES, POSTGRES_SECOND, postgres_schema
 from hightable.errors import Corrupt, StoreError
 from hightable.service import WorldService
@@ -175,3 +176,11 @@ def test_chain_1_a_tampered_shard_is_caught_by_the_next_append(sharded_url: str)
         assert 6 == caught.value.seq
         verdict = service.verify("w")
         assert not verdict.ok and 6 == verdict.bad_seq  # type: ignore[union-attr]
+
+
+def test_the_command_line_takes_a_sharded_url(sharded_url: str) -> None:
+    """`--store` with several URLs: worlds created and listed across both shards."""
+    for world in WORLDS:
+        assert 0 == run("world", "new", world, "--start", START, "--store", sharded_url)[0]
+    code, output = run("world", "list", "--store", sharded_url)
+    assert 0 == code and WORLDS == [line.split()[0] for line in output.splitlines()], output

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from hightable.cli.app import REFUSED, StoreOption, app, fail, out, service_for
-from hightable.errors import Corrupt, StoreError
+from hightable.errors import StoreError
 from hightable.limits import event_partitions_max
 
 
@@ -34,8 +34,6 @@ def migrate_command(
             return
         try:
             done = service.partition_events(partition_events)
-        except Corrupt:
-            raise
         except StoreError as error:
             fail(f"--partition-events: {error}", REFUSED)
     for database in done:
