@@ -8,6 +8,7 @@ here imports anything, so that the core and every shell may read it.
 amount_max = 10**15  # coins in one amount
 id_length_max = 200  # characters of an id (a world, a member, a contract...)
 text_length_max = 2_000  # characters of a free text (a title, a help)
+note_length_max = 500  # characters of a command's note: the scene it is told in
 instant_text_length_max = 64  # characters of an instant as written
 
 # -- what an HTTP request may hold ------------------------------------------------------------

@@ -14,6 +14,7 @@ from hightable.core import Refusal, State, to_dict, view, view_at
 from hightable.core.dossier import dossier
 from hightable.core.view import PathError
 from hightable.limits import instant_text_length_max, page_events_max, path_length_max, seq_max
+from hightable.sentences import sentence, with_sentences
 from hightable.service import WorldService
 from hightable.service.lookup import member_refusal
 
@@ -55,7 +56,7 @@ def get_dossier(
     missing = member_refusal(state, member)
     if missing is not None:
         raise Refused(missing)
-    return dossier(service.events_known(world, state), state, member)
+    return with_sentences(dossier(service.events_known(world, state), state, member), state)
 
 
 def state_at(service: WorldService, world: str, token: str | None, at: str | None) -> State:
@@ -76,12 +77,30 @@ def get_events(
     limit: Annotated[
         int, Query(ge=1, le=page_events_max, description=f"At most {page_events_max}.")
     ] = 100,
+    at: Annotated[
+        str | None,
+        Query(
+            description="An instant: the page that holds the last event at or before it, that "
+            "event in its middle (`after` is then ignored).",
+            max_length=instant_text_length_max,
+        ),
+    ] = None,
 ) -> EventsPage:
-    """The log, a page at a time."""
+    """The log, a page at a time, each event with its sentence."""
     reader(service, world, token)
+    seq_at = None
+    instant = instant_of(at, "at")
+    if instant is not None:
+        seq_at = service.seq_at(world, instant)
+        after = max(0, seq_at - limit // 2)
+    now = service.state(world)
     events = [to_dict(event) for event in service.log(world, after=after, limit=limit)]
+    if not isinstance(now, Refusal):
+        for event in events:
+            event["sentence"] = sentence(event, now)
     next_after = events[-1]["seq"] if len(events) == limit else None
-    return EventsPage(events=events, next_after=next_after)
+    head = service.head_seq(world) or 0
+    return EventsPage(events=events, next_after=next_after, head=head, seq_at=seq_at)
 
 
 @router.get("/worlds/{world}/verify", response_model=VerifyResult)
