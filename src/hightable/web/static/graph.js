@@ -46,7 +46,11 @@ function layout(view, hubs) {
   return place;
 }
 
-function drawGraph(svg, view) {
+const hubsOf = (view) => ["hub:table", ...Object.keys(view.families).map((f) => "family:" + f), ...Object.keys(view.hotels).map((h) => "hotel:" + h)];
+
+// The world `view` drawn where `layoutView` (the live world, which holds every member and hub
+// that ever was) puts each node: moving through time changes what is drawn, never where.
+function drawGraph(svg, view, layoutView) {
   svg.innerHTML = "";
   const defs = node(svg, "defs", {});
   for (const [kind, colour] of Object.entries(COLOURS)) {
@@ -55,9 +59,11 @@ function drawGraph(svg, view) {
     node(marker, "path", { d: "M 0 0 L 10 5 L 0 10 z", fill: colour });
     defs.appendChild(marker);
   }
-  const hubs = ["hub:table", ...Object.keys(view.families).map((f) => "family:" + f), ...Object.keys(view.hotels).map((h) => "hotel:" + h)];
+  const hubs = hubsOf(view);
   const members = Object.keys(view.members);
-  const place = layout(view, hubs);
+  const fixed = layoutView || view;
+  let place = layout(fixed, hubsOf(fixed));
+  if ([...hubs, ...members].some((id) => !place[id])) place = layout(view, hubs);
   const line = (from, to, kind, arrow) => {
     if (!place[from] || !place[to] || from === to) return;
     const [x1, y1] = place[from], [x2, y2] = place[to];

@@ -2,16 +2,10 @@
 "use strict";
 
 const WORLD = decodeURIComponent(location.pathname.split("/")[2]);
-const slider = document.getElementById("slider");
-const events = [];  // every event of the log, in order
-let start = "", clock = "", shownAt = "", pending = null;
+let shownAt = "", pending = null, liveView = null;
 
 document.getElementById("world-name").textContent = WORLD;
 document.title = `${WORLD} — hightable`;
-
-function atLiveEnd() {
-  return Number(slider.value) >= Number(slider.max);
-}
 
 function fill(id, header, rows) {
   const table = document.querySelector(`#${id} table`);
@@ -21,7 +15,7 @@ function fill(id, header, rows) {
 
 // A dossier link, as of the instant shown when the slider is not at the live end.
 function memberLink(id) {
-  const as = atLiveEnd() ? "" : `?at=${encodeURIComponent(shownAt)}`;
+  const as = isLive() ? "" : `?at=${encodeURIComponent(shownAt)}`;
   return `<a href="${withToken(`/w/${encodeURIComponent(WORLD)}/members/${encodeURIComponent(id)}${as}`)}">${esc(id)}</a>`;
 }
 
@@ -56,32 +50,13 @@ function render(view) {
   fill("alliances", ["", "between", "state"],
     [...Object.entries(view.alliances).map(([id, a]) => `<tr><td>alliance ${esc(id)}<br><span class="muted">${esc(a.purpose)}</span></td><td>${esc(a.proposer)} & ${esc(a.partner)}</td><td>${esc(a.state)}</td></tr>`),
      ...Object.entries(view.parlays).map(([id, p]) => `<tr><td>parlay ${esc(id)}</td><td>${esc(p.requester)} & ${esc(p.adjudicator)}</td><td>${esc(p.state)}</td></tr>`)]);
-  drawGraph(document.querySelector("#graph svg"), view);
-  renderTimeline();
-}
-
-function mentions(event, member) {
-  return event.by === member || Object.values(event).some((v) => v === member || (Array.isArray(v) && v.includes(member)));
-}
-
-function renderTimeline() {
-  const member = document.getElementById("filter").value;
-  const list = document.querySelector("#timeline ul");
-  list.innerHTML = events.filter((e) => !member || mentions(e, member)).slice(-400).reverse().map((e) =>
-    `<li class="${e.type === "breach_recorded" ? "breach" : ""} ${e.at > shownAt ? "future" : ""}" data-seq="${e.seq}"><span class="at">${esc(e.at)}</span><b>${esc(e.type.replaceAll("_", " "))}</b> by ${esc(e.by)} ${describe(e)}</li>`).join("");
-}
-
-function updateFilter(view) {
-  const select = document.getElementById("filter");
-  const known = new Set([...select.options].map((o) => o.value));
-  for (const id of Object.keys(view.members)) {
-    if (!known.has(id)) select.insertAdjacentHTML("beforeend", `<option>${esc(id)}</option>`);
-  }
+  drawGraph(document.querySelector("#graph svg"), view, liveView || view);
 }
 
 async function show(instant) {
   try {
     const view = await api(`/worlds/${encodeURIComponent(WORLD)}/view` + (instant ? `?at=${encodeURIComponent(instant)}` : ""));
+    if (!instant) liveView = view;
     render(view);
     updateFilter(view);
     document.getElementById("error").textContent = "";
@@ -90,63 +65,37 @@ async function show(instant) {
   }
 }
 
-function setRange(newClock) {
-  const wasLive = atLiveEnd();
-  clock = newClock;
-  slider.min = Date.parse(start) / 1000;
-  slider.max = Date.parse(clock) / 1000;
-  if (wasLive) slider.value = slider.max;
-}
-
-slider.addEventListener("input", () => {
-  const instant = atLiveEnd() ? clock : toInstant(Number(slider.value) * 1000);
-  document.getElementById("instant").textContent = instant;
-  document.getElementById("live").classList.toggle("on", atLiveEnd());
+function showSoon(instant) {
   clearTimeout(pending);
-  pending = setTimeout(() => show(instant), 120);
-});
-document.getElementById("filter").addEventListener("change", renderTimeline);
-
-async function loadLog() {
-  let after = 0;
-  for (;;) {
-    const page = await api(`/worlds/${encodeURIComponent(WORLD)}/events?after=${after}&limit=1000`);
-    events.push(...page.events);
-    if (page.next_after === null) return;
-    after = page.next_after;
-  }
+  pending = setTimeout(() => show(instant), 80);
 }
 
+// The live feed says something was appended; the new events are read with their sentences.
 function follow() {
-  const last = events.length ? events[events.length - 1].seq : 0;
-  // names=false: every event arrives as a plain message, whatever its type.
-  const feed = new EventSource(withToken(`/worlds/${encodeURIComponent(WORLD)}/feed?after=${last}&seconds=3600&names=false`));
-  feed.onmessage = (message) => {
-    const event = JSON.parse(message.data);
-    if (events.length && event.seq <= events[events.length - 1].seq) return;
-    events.push(event);
-    setRange(event.at > clock ? event.at : clock);
-    if (atLiveEnd()) {
-      clearTimeout(pending);
-      pending = setTimeout(() => show(null), 100);
-    } else {
-      renderTimeline();
-    }
+  let reading = null;
+  const feed = new EventSource(withToken(`/worlds/${encodeURIComponent(WORLD)}/feed?after=${travel.head}&seconds=3600&names=false`));
+  feed.onmessage = () => {
+    clearTimeout(reading);
+    reading = setTimeout(async () => {
+      const wasLive = isLive();
+      keep(await api(eventsPath(`after=${travel.head}&limit=1000`)));
+      if (travel.whole) findMarks();
+      if (wasLive) await go(travel.head);
+      else renderTimeline();
+    }, 100);
   };
-  feed.onopen = () => document.getElementById("live").classList.add("on");
+  feed.onopen = () => document.getElementById("live").classList.toggle("on", isLive());
   feed.onerror = () => document.getElementById("live").classList.remove("on");
 }
 
 (async () => {
   try {
-    await loadLog();
-    const view = await api(`/worlds/${encodeURIComponent(WORLD)}/view`);
-    start = view.start;
-    setRange(view.clock);
-    slider.value = slider.max;
-    document.getElementById("live").classList.add("on");
-    render(view);
-    updateFilter(view);
+    const at = params.get("at"), seq = Number(params.get("seq")) || 0;
+    // A past instant is drawn on the layout of the live world: the graph keeps still as it moves.
+    const [seqAtInstant, view] = await Promise.all([loadFirst(at), at ? api(`/worlds/${encodeURIComponent(WORLD)}/view`) : null]);
+    if (view) { liveView = view; updateFilter(view); }
+    slider.min = 1;
+    await go(seq || (at ? Math.max(1, seqAtInstant) : travel.head), at);
     follow();
   } catch (error) {
     document.getElementById("error").textContent = error.message;
