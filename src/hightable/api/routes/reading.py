@@ -12,8 +12,16 @@ from hightable.api.errors import Refused, refused
 from hightable.api.models import EventsPage, VerifyResult
 from hightable.core import Refusal, State, to_dict, view, view_at
 from hightable.core.dossier import dossier
+from hightable.core.pages import neighbourhood, view_page
 from hightable.core.view import PathError
-from hightable.limits import instant_text_length_max, page_events_max, path_length_max, seq_max
+from hightable.limits import (
+    id_length_max,
+    instant_text_length_max,
+    page_entries_max,
+    page_events_max,
+    path_length_max,
+    seq_max,
+)
 from hightable.sentences import sentence, with_sentences
 from hightable.service import WorldService
 from hightable.service.lookup import member_refusal
@@ -36,9 +44,34 @@ def get_view(
         str | None,
         Query(description="A dotted path, e.g. members.john.status.", max_length=path_length_max),
     ] = None,
+    limit: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=page_entries_max,
+            description="Each section cut to this many entries, those in play first; `totals` "
+            "counts them all.",
+        ),
+    ] = None,
+    around: Annotated[
+        str | None,
+        Query(
+            description="A member: only them, the objects naming them (`limit` of each kind, "
+            "default 50) and the members, families and hotels those reach.",
+            max_length=id_length_max,
+        ),
+    ] = None,
 ) -> Any:
-    """The view of §14, as of the clock or an earlier instant, whole or at a path."""
+    """The view of §14, as of the clock or an earlier instant: whole, at a path, a page of each
+    section, or around one member."""
     state = state_at(service, world, token, at)
+    if around is not None:
+        missing = member_refusal(state, around)
+        if missing is not None:
+            raise Refused(missing)
+        return neighbourhood(state, around, limit or 50)
+    if limit is not None and not path:
+        return view_page(state, limit)
     if not path:
         return view(state)
     try:

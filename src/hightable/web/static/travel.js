@@ -72,7 +72,7 @@ function addressOf(seq) {
 }
 
 // Move to an event: the slider, the caption, the address, then the world as of its instant.
-async function go(seq, instant) {
+async function go(seq, instant, atOnce = false) {
   travel.seq = Math.min(Math.max(1, Math.round(seq)), travel.head);
   slider.value = travel.seq;
   await loadAround(travel.seq);
@@ -83,7 +83,8 @@ async function go(seq, instant) {
   history.replaceState(null, "", at ? `${location.pathname}?at=${encodeURIComponent(at)}&seq=${travel.seq}` : location.pathname);
   caption(event);
   renderTimeline();
-  showSoon(at);
+  if (atOnce) await show(at);
+  else showSoon(at);
 }
 
 function caption(event) {

@@ -2,15 +2,18 @@
 "use strict";
 
 const WORLD = decodeURIComponent(location.pathname.split("/")[2]);
-let shownAt = "", pending = null, liveView = null;
+const BOARD_ROWS = 30;  // the first rows of each section of the board; members are searched
+let shownAt = "", pending = null, liveView = null, totals = {};
 
 document.getElementById("world-name").textContent = WORLD;
 document.title = `${WORLD} — hightable`;
 
-function fill(id, header, rows) {
+// A section's table; `total`, when the server sent only the first rows, says how many there are.
+function fill(id, header, rows, total = totals[id] || 0) {
   const table = document.querySelector(`#${id} table`);
+  const more = total > rows.length && id !== "members" ? `<tr><td class="muted" colspan="${header.length}">the first ${rows.length} of ${total.toLocaleString("en")} (those in play first)</td></tr>` : "";
   table.innerHTML = `<tr>${header.map((h) => `<th>${h}</th>`).join("")}</tr>` +
-    (rows.length ? rows.join("") : `<tr><td class="muted" colspan="${header.length}">none</td></tr>`);
+    (rows.length ? rows.join("") : `<tr><td class="muted" colspan="${header.length}">none</td></tr>`) + more;
 }
 
 // A dossier link, as of the instant shown when the slider is not at the live end.
@@ -20,14 +23,13 @@ function memberLink(id) {
 }
 
 function render(view) {
+  totals = view.totals || {};
+  finder.large = (view.totals ? view.totals.members : Object.keys(view.members).length) > GRAPH_WHOLE_MAX;
   shownAt = view.clock;
   document.getElementById("instant").textContent = view.clock;
   for (const key of ["supply", "treasury", "escrow"]) document.getElementById(key).textContent = view[key];
-  fill("members", ["member", "status", "family", "offices", "balance", "bounty", "breaches"],
-    Object.entries(view.members).map(([id, m]) => `<tr data-member="${esc(id)}"><td>${memberLink(id)}<br><span class="muted">${esc(m.name)}</span></td>
-      <td class="status">${badge(m, view.clock)}</td><td>${esc(m.family || (m.recruit_of ? "recruit of " + m.recruit_of : ""))}</td>
-      <td>${esc(m.offices.join(", "))}</td><td class="num">${m.balance}</td><td class="num">${m.bounty}</td>
-      <td>${m.breaches.map(ruleLink).join(" ")}</td></tr>`));
+  if (finder.q || finder.offset) findMembers();
+  else showMembers(view.members, view.clock, view.totals ? view.totals.members : Object.keys(view.members).length);
   const open = Object.entries(view.contracts).filter(([, c]) => c.state === "open");
   const closed = Object.entries(view.contracts).filter(([, c]) => c.state !== "open");
   fill("contracts", ["contract", "target", "client", "bounty", "state"],
@@ -50,14 +52,16 @@ function render(view) {
   fill("alliances", ["", "between", "state"],
     [...Object.entries(view.alliances).map(([id, a]) => `<tr><td>alliance ${esc(id)}<br><span class="muted">${esc(a.purpose)}</span></td><td>${esc(a.proposer)} & ${esc(a.partner)}</td><td>${esc(a.state)}</td></tr>`),
      ...Object.entries(view.parlays).map(([id, p]) => `<tr><td>parlay ${esc(id)}</td><td>${esc(p.requester)} & ${esc(p.adjudicator)}</td><td>${esc(p.state)}</td></tr>`)]);
-  drawGraph(document.querySelector("#graph svg"), view, liveView || view);
+  drawRelations(view);
 }
 
 async function show(instant) {
   try {
-    const view = await api(`/worlds/${encodeURIComponent(WORLD)}/view` + (instant ? `?at=${encodeURIComponent(instant)}` : ""));
+    const view = await api(`/worlds/${encodeURIComponent(WORLD)}/view?limit=${BOARD_ROWS}` + (instant ? `&at=${encodeURIComponent(instant)}` : ""));
     if (!instant) liveView = view;
     render(view);
+    // When the board first showed, for the measures of the page's tests.
+    if (!window.firstPaint) window.firstPaint = performance.now();
     updateFilter(view);
     document.getElementById("error").textContent = "";
   } catch (error) {
@@ -92,10 +96,10 @@ function follow() {
   try {
     const at = params.get("at"), seq = Number(params.get("seq")) || 0;
     // A past instant is drawn on the layout of the live world: the graph keeps still as it moves.
-    const [seqAtInstant, view] = await Promise.all([loadFirst(at), at ? api(`/worlds/${encodeURIComponent(WORLD)}/view`) : null]);
+    const [seqAtInstant, view] = await Promise.all([loadFirst(at), at ? api(`/worlds/${encodeURIComponent(WORLD)}/view?limit=${BOARD_ROWS}`) : null]);
     if (view) { liveView = view; updateFilter(view); }
     slider.min = 1;
-    await go(seq || (at ? Math.max(1, seqAtInstant) : travel.head), at);
+    await go(seq || (at ? Math.max(1, seqAtInstant) : travel.head), at, true);
     follow();
   } catch (error) {
     document.getElementById("error").textContent = error.message;
