@@ -70,3 +70,12 @@ def test_the_view_around_a_member_holds_their_neighbours_only(world: World) -> N
     assert set(around["members"]) == {"sofia", "john"}
     missing = get(world, "view?around=nobody")
     assert 404 == missing.status_code and missing.json()["rule"] == "ID-3"
+
+
+def test_a_dossier_says_its_events_and_charts_balance_and_bounty(world: World) -> None:
+    world.send(by="table", do="mint", to="winston", amount=100)
+    world.send(by="winston", do="post_contract", contract="on-john", target="john", bounty=40)
+    dossier = get(world, "members/john/dossier").json()
+    said = [entry["sentence"] for entry in dossier["timeline"]]
+    assert "Winston posted a contract on John for 40 coins." in said
+    assert [(p["balance"], p["bounty"]) for p in dossier["series"]][-2:] == [(10, 0), (10, 40)]

@@ -122,3 +122,17 @@ def test_screenshots_for_the_docs(page: Page, canon: Canon) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "world-page-1400.png", full_page=False)
     assert (SCREENSHOTS / "world-page-1400.png").stat().st_size > 10_000
+
+
+def test_a_dossier_tells_a_members_story_at_a_glance(page: Page, canon: Canon) -> None:
+    page.goto(f"{canon.base}/w/{WORLD}/members/john")
+    expect(page.locator("#member-name")).to_have_text("John Wick (john)")
+    expect(page.locator("#chart svg.chart")).to_have_count(2)
+    expect(page.locator("#chart svg.bounty")).to_contain_text("at most 40,000,000")
+    expect(page.locator("#chart svg.balance circle")).not_to_have_count(0)
+    said = page.locator("#timeline li", has_text="John Wick killed Zero at the Continental")
+    expect(said).to_have_count(1)
+    scene = page.locator("#timeline .scene", has_text="John will not kill his friend")
+    expect(scene).to_be_visible()
+    # A breach in the dossier is said as the breaker's.
+    expect(page.locator("#timeline li.breach", has_text="John Wick broke TERMS-3")).to_have_count(1)

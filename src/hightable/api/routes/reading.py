@@ -13,7 +13,8 @@ from hightable.api.models import EventsPage, VerifyResult
 from hightable.core import Refusal, State, to_dict, view, view_at
 from hightable.core.dossier import dossier
 from hightable.core.pages import neighbourhood, view_page
-from hightable.core.view import PathError
+from hightable.core.state import bounty_on
+from hightable.core.view import Document, PathError
 from hightable.limits import (
     id_length_max,
     instant_text_length_max,
@@ -89,7 +90,28 @@ def get_dossier(
     missing = member_refusal(state, member)
     if missing is not None:
         raise Refused(missing)
-    return with_sentences(dossier(service.events_known(world, state), state, member), state)
+    record = with_sentences(dossier(service.events_known(world, state), state, member), state)
+    record["series"] = series(service, world, member, [e["at"] for e in record["timeline"]])
+    return record
+
+
+SERIES_POINTS_MAX = 80  # instants of a dossier's chart: enough to draw, few enough to read fast
+
+
+def series(service: WorldService, world: str, member: str, instants: list[str]) -> list[Document]:
+    """The member's balance and bounty as of the instants of their timeline (at most
+    SERIES_POINTS_MAX of them, spread over it, the last always among them)."""
+    distinct = sorted(set(instants))
+    step = max(1, -(-len(distinct) // SERIES_POINTS_MAX))
+    chosen = distinct[::-1][::step][::-1]
+    points: list[Document] = []
+    for instant in chosen:
+        state = service.state_at(world, instant)
+        if isinstance(state, Refusal) or member not in state.members:
+            continue
+        balance, bounty = state.balances.get(member, 0), bounty_on(state, member)
+        points.append({"at": instant, "balance": balance, "bounty": bounty})
+    return points
 
 
 def state_at(service: WorldService, world: str, token: str | None, at: str | None) -> State:
