@@ -44,7 +44,7 @@ async function drawRelations(view) {
   note.textContent = `around ${finder.centre}: the objects that name them, and the members those name (${count.toLocaleString("en")} members in all; pick another with its “graph” button)`;
   const at = isLive() ? "" : `&at=${encodeURIComponent(view.clock)}`;
   try {
-    drawGraph(svg, await api(`/worlds/${encodeURIComponent(WORLD)}/view?around=${encodeURIComponent(finder.centre)}&limit=20${at}`), null);
+    drawGraph(svg, await api(`/worlds/${encodeURIComponent(WORLD)}/view?around=${encodeURIComponent(finder.centre)}&limit=20${at}`), null, finder.centre);
   } catch (error) {
     note.textContent = error.message;  // not yet born at this instant, or gone
   }
@@ -58,9 +58,10 @@ document.getElementById("member-q").addEventListener("input", (event) => {
 document.getElementById("member-search").addEventListener("submit", (event) => event.preventDefault());
 document.getElementById("members-prev").addEventListener("click", () => { finder.offset = Math.max(0, finder.offset - finder.limit); findMembers(); });
 document.getElementById("members-next").addEventListener("click", () => { finder.offset += finder.limit; findMembers(); });
+// A member's "graph" button, or a member drawn in a large world's graph, centres it there.
 document.addEventListener("click", (event) => {
-  const button = event.target.closest("[data-centre]");
+  const button = event.target.closest("[data-centre]") || (finder.large && event.target.closest("circle[data-member]"));
   if (!button) return;
-  finder.centre = button.dataset.centre;
+  finder.centre = button.dataset.centre || button.dataset.member;
   show(isLive() ? null : shownAt);
 });
