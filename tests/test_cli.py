@@ -108,7 +108,7 @@ def test_view_dossier_prints_a_members_facts_with_instants() -> None:
     assert any(
         line.startswith("  the-elders-terms, from elder to john: renounced") for line in lines
     )
-    assert "  2019-05-17T18:00:00Z  excommunicado_took_effect by table  member=john" in lines
+    assert "  2019-05-17T18:00:00Z  John Wick's grace ran out: excommunicado." in lines
 
 
 def test_view_dossier_as_of_an_instant_and_of_no_one() -> None:

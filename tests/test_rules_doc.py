@@ -13,7 +13,7 @@ from hightable.core import COMMANDS, RULES
 ROOT = Path(__file__).parents[1]
 RULES_DOC = (ROOT / "docs" / "rules.md").read_text()
 RULE_ID = re.compile(r"\b[A-Z]+-\d+\b")
-COMMON_FIELDS = {"at", "by", "cid", "world", "do"}
+COMMON_FIELDS = {"at", "by", "cid", "world", "note", "do"}
 
 
 def section(heading: str) -> str:

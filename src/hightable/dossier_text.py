@@ -1,4 +1,5 @@
-"""A dossier (core/dossier.py) written out as text for a reader at a terminal."""
+"""A dossier (core/dossier.py) written out as text for a reader at a terminal, each event of its
+timeline as its sentence (sentences.py: `with_sentences`)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ def dossier_lines(record: dict[str, Any]) -> list[str]:
                 lines.append("  " + line.replace(" on the grounds of None", ""))
     lines.append("timeline")
     for entry in record["timeline"]:
-        details = " ".join(f"{k}={v}" for k, v in entry.items() if k not in ("at", "event", "by"))
-        lines.append(f"  {entry['at']}  {entry['event']} by {entry['by']}  {details}".rstrip())
+        lines.append(f"  {entry['at']}  {entry['sentence']}")
+        if entry.get("note"):
+            lines.append(f"  {'':20}  ({entry['note']})")
     return lines

@@ -8,12 +8,14 @@ here imports anything, so that the core and every shell may read it.
 amount_max = 10**15  # coins in one amount
 id_length_max = 200  # characters of an id (a world, a member, a contract...)
 text_length_max = 2_000  # characters of a free text (a title, a help)
+note_length_max = 500  # characters of a command's note: the scene it is told in
 instant_text_length_max = 64  # characters of an instant as written
 
 # -- what an HTTP request may hold ------------------------------------------------------------
 body_bytes_max = 1_048_576  # a request body: 1 MiB
 batch_length_max = 1_000  # commands in one batch
 page_events_max = 1_000  # events in one page of the log
+page_entries_max = 1_000  # entries of a section of the view in one page
 path_length_max = 500  # characters of a dotted path into the view
 token_length_max = 200  # characters of a token sent as `?token=`
 last_event_id_length_max = 32  # characters of a Last-Event-ID header

@@ -50,6 +50,8 @@ def create_app(store_url: str | None = None, timelines: int = timelines_server_d
             "commands, pages up to 1,000 events."
         ),
         responses=ERRORS,
+        docs_url=None,  # served by the pages with Swagger UI shipped in the package (web/)
+        redoc_url=None,
     )
     app.add_middleware(BodyLimit, max_bytes=body_bytes_max)
     app.add_middleware(Unexpected)  # outermost of ours: it sees whatever the others let through

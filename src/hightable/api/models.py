@@ -101,9 +101,15 @@ class BatchRefused(RefusalBody):
 
 
 class EventsPage(BaseModel):
-    events: list[dict[str, object]]
+    events: list[dict[str, object]] = Field(
+        description="The events of the page, in order, each with its `sentence`."
+    )
     next_after: int | None = Field(
         description="Pass as `after` for the next page; null at the end."
+    )
+    head: int = Field(0, description="The seq of the world's last event.")
+    seq_at: int | None = Field(
+        None, description="With `at`: the seq of the last event at or before it (0: none)."
     )
 
 

@@ -16,6 +16,7 @@ from hightable.core import Accepted, Outcome, Refusal, State, to_dict
 from hightable.core.dossier import ENVELOPE
 from hightable.core.instants import InstantError, parse_instant
 from hightable.limits import command_file_bytes_max, file_commands_max
+from hightable.sentences import sentence
 from hightable.service import WorldService
 from hightable.stories.loader import plain
 
@@ -151,6 +152,11 @@ def report(
         return
     replay = " (a retry: the first outcome)" if not isinstance(outcome, Accepted) else ""
     out.print(f"accepted {raw.get('do')}{replay}")
+    now = service.state(world)
     for event in events:
-        details = " ".join(f"{k}={v}" for k, v in to_dict(event).items() if k not in ENVELOPE)
-        out.print(f"  {event.seq:>6}  {event.at}  {event.type}  {details}".rstrip())
+        fields = to_dict(event)
+        if isinstance(now, Refusal):
+            said = " ".join(f"{k}={v}" for k, v in fields.items() if k not in ENVELOPE)
+        else:
+            said = sentence(fields, now)
+        out.print(f"  {event.seq:>6}  {event.at}  {said}".rstrip())

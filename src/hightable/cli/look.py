@@ -16,6 +16,7 @@ from hightable.core.dossier import dossier
 from hightable.core.instants import InstantError, parse_instant
 from hightable.core.view import known_events, view_at
 from hightable.dossier_text import dossier_lines
+from hightable.sentences import with_sentences
 from hightable.service.lookup import member_refusal
 from hightable.stories import StoryError, load_story, play
 
@@ -74,7 +75,8 @@ def show(state: State, events: Sequence[Event], path: str | None, dossier_of: st
         missing = member_refusal(state, dossier_of)
         if missing is not None:
             fail(f"--dossier: {missing.message}")
-        for line in dossier_lines(dossier(known_events(events, state), state, dossier_of)):
+        record = dossier(known_events(events, state), state, dossier_of)
+        for line in dossier_lines(with_sentences(record, state)):
             out.print(line)
         return
     try:

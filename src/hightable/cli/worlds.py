@@ -17,6 +17,7 @@ from hightable.limits import (
     import_bytes_max,
     seq_max,
 )
+from hightable.sentences import sentence
 
 world_app = typer.Typer(help="Create and list the worlds of a store.", no_args_is_help=True)
 app.add_typer(world_app, name="world")
@@ -92,11 +93,16 @@ def log_command(
         missing = service.world_refusal(world)
         if missing is not None:
             fail(str(missing), code=1)
+        now = service.state(world)
         for event in service.log(world, after=max(0, from_seq - 1), limit=limit):
+            fields = to_dict(event)
             if as_json:
-                sys.stdout.write(json.dumps(to_dict(event), ensure_ascii=False) + "\n")
-            else:
+                sys.stdout.write(json.dumps(fields, ensure_ascii=False) + "\n")
+            elif isinstance(now, Refusal):
                 out.print(f"{event.seq:>6}  {event.at}  {event.type:<26} by {event.by}")
+            else:
+                said = sentence(fields, now) + (f"  ({event.note})" if event.note else "")
+                out.print(f"{event.seq:>6}  {event.at}  {said}")
 
 
 @app.command("verify")

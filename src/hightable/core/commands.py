@@ -23,7 +23,13 @@ from hightable.core.instants import InstantError, is_canonical, parse_instant
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import State
 from hightable.core.texts import SHOWN_LENGTH, escaped, first_surrogate_path, shown
-from hightable.limits import amount_max, id_length_max, instant_text_length_max, text_length_max
+from hightable.limits import (
+    amount_max,
+    id_length_max,
+    instant_text_length_max,
+    note_length_max,
+    text_length_max,
+)
 
 if TYPE_CHECKING:
     from hightable.core.engine import Draft
@@ -34,6 +40,7 @@ Id = Annotated[str, Meta(max_length=id_length_max)]
 Text = Annotated[str, Meta(max_length=text_length_max)]
 Amount = Annotated[int, Meta(ge=-amount_max, le=amount_max)]
 InstantText = Annotated[str, Meta(max_length=instant_text_length_max)]
+Note = Annotated[str, Meta(max_length=note_length_max)]
 
 # Judged with fullmatch: `$` would let a trailing newline through.
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
@@ -48,6 +55,7 @@ class Command(msgspec.Struct, tag_field="do", kw_only=True, forbid_unknown_field
     by: Id
     cid: Text | None = None
     world: Id | None = None
+    note: Note | None = None  # the scene the command is told in, sealed into its first event
 
 
 # What a command of class C declares: each function takes a C, so that mypy checks a handler

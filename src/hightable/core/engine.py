@@ -227,6 +227,8 @@ def decide(state: State, cmd: Command) -> Outcome:
     outcome = spec.handler(work, cmd, draft)
     if isinstance(outcome, Refusal):
         return outcome
+    if cmd.note is not None and outcome:
+        outcome[0] = msgspec.structs.replace(outcome[0], note=cmd.note)
     for guard in GUARDS.get(type(cmd), ()):
         refusal = guard(work, cmd)
         if refusal:

@@ -9,10 +9,11 @@ import msgspec
 
 
 class Event(msgspec.Struct, tag_field="type", kw_only=True, omit_defaults=True, gc=False):
-    """Fields every event carries: `{world, seq, at, type, by, cid?}`.
+    """Fields every event carries: `{world, seq, at, type, by, cid?, note?}`.
 
     `digest` travels with `cid`: it fingerprints the command's body, so that IDEM-1 can tell a
-    retry from another command under the same cid.
+    retry from another command under the same cid. `note` is the command's scene, on the first
+    event its handler made; left out when absent, so that logs written before it seal alike.
     """
 
     type: ClassVar[str]  # the event's tag, set when it is registered
@@ -23,6 +24,7 @@ class Event(msgspec.Struct, tag_field="type", kw_only=True, omit_defaults=True, 
     by: str
     cid: str | None = None
     digest: str | None = None
+    note: str | None = None
 
 
 EVENT_TYPES: dict[str, type[Event]] = {}

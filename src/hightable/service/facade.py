@@ -88,6 +88,19 @@ class WorldService:
     def log(self, world: str, after: int = 0, limit: int | None = None) -> Iterator[Event]:
         return self.history.log(world, after, limit)
 
+    def seq_at(self, world: str, instant: str) -> int:
+        """The seq of the last event at or before `instant` (0 if none): a search of the log by
+        halves, its instants never going back (TIME-1)."""
+        low, high = 0, self.head_seq(world) or 0
+        while low < high:
+            middle = (low + high + 1) // 2
+            event = next(self.log(world, after=middle - 1, limit=1), None)
+            if event is not None and event.at <= instant:
+                low = middle
+            else:
+                high = middle - 1
+        return low
+
     def records(self, world: str, after: int = 0, limit: int | None = None) -> Iterator[Record]:
         return self.history.records(world, after, limit)
 

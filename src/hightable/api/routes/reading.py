@@ -12,8 +12,18 @@ from hightable.api.errors import Refused, refused
 from hightable.api.models import EventsPage, VerifyResult
 from hightable.core import Refusal, State, to_dict, view, view_at
 from hightable.core.dossier import dossier
-from hightable.core.view import PathError
-from hightable.limits import instant_text_length_max, page_events_max, path_length_max, seq_max
+from hightable.core.pages import neighbourhood, view_page
+from hightable.core.state import bounty_on
+from hightable.core.view import Document, PathError
+from hightable.limits import (
+    id_length_max,
+    instant_text_length_max,
+    page_entries_max,
+    page_events_max,
+    path_length_max,
+    seq_max,
+)
+from hightable.sentences import sentence, with_sentences
 from hightable.service import WorldService
 from hightable.service.lookup import member_refusal
 
@@ -35,9 +45,34 @@ def get_view(
         str | None,
         Query(description="A dotted path, e.g. members.john.status.", max_length=path_length_max),
     ] = None,
+    limit: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=page_entries_max,
+            description="Each section cut to this many entries, those in play first; `totals` "
+            "counts them all.",
+        ),
+    ] = None,
+    around: Annotated[
+        str | None,
+        Query(
+            description="A member: only them, the objects naming them (`limit` of each kind, "
+            "default 50) and the members, families and hotels those reach.",
+            max_length=id_length_max,
+        ),
+    ] = None,
 ) -> Any:
-    """The view of §14, as of the clock or an earlier instant, whole or at a path."""
+    """The view of §14, as of the clock or an earlier instant: whole, at a path, a page of each
+    section, or around one member."""
     state = state_at(service, world, token, at)
+    if around is not None:
+        missing = member_refusal(state, around)
+        if missing is not None:
+            raise Refused(missing)
+        return neighbourhood(state, around, limit or 50)
+    if limit is not None and not path:
+        return view_page(state, limit)
     if not path:
         return view(state)
     try:
@@ -55,7 +90,28 @@ def get_dossier(
     missing = member_refusal(state, member)
     if missing is not None:
         raise Refused(missing)
-    return dossier(service.events_known(world, state), state, member)
+    record = with_sentences(dossier(service.events_known(world, state), state, member), state)
+    record["series"] = series(service, world, member, [e["at"] for e in record["timeline"]])
+    return record
+
+
+SERIES_POINTS_MAX = 80  # instants of a dossier's chart: enough to draw, few enough to read fast
+
+
+def series(service: WorldService, world: str, member: str, instants: list[str]) -> list[Document]:
+    """The member's balance and bounty as of the instants of their timeline (at most
+    SERIES_POINTS_MAX of them, spread over it, the last always among them)."""
+    distinct = sorted(set(instants))
+    step = max(1, -(-len(distinct) // SERIES_POINTS_MAX))
+    chosen = distinct[::-1][::step][::-1]
+    points: list[Document] = []
+    for instant in chosen:
+        state = service.state_at(world, instant)
+        if isinstance(state, Refusal) or member not in state.members:
+            continue
+        balance, bounty = state.balances.get(member, 0), bounty_on(state, member)
+        points.append({"at": instant, "balance": balance, "bounty": bounty})
+    return points
 
 
 def state_at(service: WorldService, world: str, token: str | None, at: str | None) -> State:
@@ -76,12 +132,30 @@ def get_events(
     limit: Annotated[
         int, Query(ge=1, le=page_events_max, description=f"At most {page_events_max}.")
     ] = 100,
+    at: Annotated[
+        str | None,
+        Query(
+            description="An instant: the page that holds the last event at or before it, that "
+            "event in its middle (`after` is then ignored).",
+            max_length=instant_text_length_max,
+        ),
+    ] = None,
 ) -> EventsPage:
-    """The log, a page at a time."""
+    """The log, a page at a time, each event with its sentence."""
     reader(service, world, token)
+    seq_at = None
+    instant = instant_of(at, "at")
+    if instant is not None:
+        seq_at = service.seq_at(world, instant)
+        after = max(0, seq_at - limit // 2)
+    now = service.state(world)
     events = [to_dict(event) for event in service.log(world, after=after, limit=limit)]
+    if not isinstance(now, Refusal):
+        for event in events:
+            event["sentence"] = sentence(event, now)
     next_after = events[-1]["seq"] if len(events) == limit else None
-    return EventsPage(events=events, next_after=next_after)
+    head = service.head_seq(world) or 0
+    return EventsPage(events=events, next_after=next_after, head=head, seq_at=seq_at)
 
 
 @router.get("/worlds/{world}/verify", response_model=VerifyResult)

@@ -55,9 +55,21 @@ function plainly(value) {
   return String(value ?? "").replaceAll("_", " ");
 }
 
-// An event's fields as words, the rule it names linked to the rule's text.
-function describe(event) {
-  const skip = new Set(["world", "seq", "at", "type", "event", "by", "cid", "digest"]);
-  return Object.entries(event).filter(([k]) => !skip.has(k))
-    .map(([k, v]) => k === "rule" ? `rule ${ruleLink(v)}` : `${esc(k)}=${esc(typeof v === "object" ? JSON.stringify(v) : v)}`).join(" ");
+// An event as the server says it (its `sentence`), each rule it names linked to the rule's text.
+function said(event) {
+  const text = event.sentence || `${event.by}: ${String(event.type || event.event).replaceAll("_", " ")}.`;
+  return esc(text).replace(/\b([A-Z]+-\d+)\b/g, (rule) => ruleLink(rule));
+}
+
+// A note's chapter title (its first line, when it begins with "# ") and its scene (the rest).
+function scene(note) {
+  if (!note) return { title: "", text: "" };
+  const [first, ...rest] = note.split("\n");
+  return first.startsWith("# ") ? { title: first.slice(2).trim(), text: rest.join(" ").trim() } : { title: "", text: note };
+}
+
+// An instant as a reader says it: 2019-05-20T07:00:00Z -> 2019-05-20 07:00.
+function shortInstant(instant) {
+  const text = String(instant || "");
+  return text.length === 20 ? text.slice(0, 10) + " " + (text.slice(17, 19) === "00" ? text.slice(11, 16) : text.slice(11, 19)) : text;
 }

@@ -23,6 +23,7 @@ function rows(id, header, items) {
       ["family", esc(d.family || (d.recruit_of ? "recruit of " + d.recruit_of : ""))], ["offices", esc(d.offices.join(", "))],
       ["in service", d.in_service ? "yes" : "no"], ["balance", d.balance], ["bounty", d.bounty],
     ].map(([k, v]) => `<tr><th>${k}</th><td class="${k}">${v}</td></tr>`));
+    drawChart(document.querySelector("#chart .charts"), d.series || []);
     rows("breaches", ["rule", "place", "at"], d.breaches.map((b) => `<tr><td>${ruleLink(b.rule)}</td><td>${esc(b.place || "")}</td><td>${esc(b.at)}</td></tr>`));
     rows("markers", ["marker", "with", "state", "sworn"], [
       ...d.markers_held.map((m) => `<tr><td>${esc(m.marker)}</td><td>owed by ${esc(m.debtor)}</td><td>${esc(m.state)}</td><td>${esc(m.since)}</td></tr>`),
@@ -34,8 +35,11 @@ function rows(id, header, items) {
     rows("duels", ["", "", "state", "since"], [
       ...d.duels.map((x) => `<tr><td>duel ${esc(x.duel)}</td><td>${esc(x.challenger)} against ${esc(x.challenged)} at ${esc(x.hour || "")}</td><td>${esc(x.state)}${x.winner ? ", won by the " + esc(x.winner) : ""}</td><td>${esc(x.since)}</td></tr>`),
       ...d.alliances.map((a) => `<tr><td>alliance ${esc(a.alliance)}</td><td>${esc(a.proposer)} & ${esc(a.partner)}</td><td>${esc(a.state)}</td><td>${esc(a.since)}</td></tr>`)]);
-    document.querySelector("#timeline ul").innerHTML = d.timeline.slice().reverse().map((e) =>
-      `<li class="${e.event === "breach_recorded" ? "breach" : ""}"><span class="at">${esc(e.at)}</span><b>${esc(e.event.replaceAll("_", " "))}</b> by ${esc(e.by)} ${describe(e)}</li>`).join("");
+    document.querySelector("#timeline ul").innerHTML = d.timeline.slice().reverse().map((e) => {
+      const told = scene(e.note);
+      return `<li class="${e.event === "breach_recorded" ? "breach" : ""}"><a class="at" href="${withToken(`/w/${encodeURIComponent(WORLD_ID)}?at=${encodeURIComponent(e.at)}`)}">${esc(shortInstant(e.at))}</a>${said(e)}` +
+        (e.note ? `<div class="scene">${told.title ? `<b>${esc(told.title)}</b> · ` : ""}${esc(told.text)}</div>` : "") + "</li>";
+    }).join("");
   } catch (error) {
     document.getElementById("error").textContent = error.message;
   }

@@ -3,7 +3,7 @@
 "use strict";
 
 const SVG = "http://www.w3.org/2000/svg";
-const COLOURS = { family: "#d4af37", office: "#7fb3d5", alliance: "#5c8d4f", marker: "#d98e04", contract: "#b3261e", manager: "#9b59b6" };
+const COLOURS = { family: "#d4af37", office: "#7fb3d5", alliance: "#5c8d4f", marker: "#d98e04", contract: "#b3261e", manager: "#9b59b6", terms: "#4fb3a9" };
 
 function node(svg, tag, attributes, text) {
   const element = document.createElementNS(SVG, tag);
@@ -46,7 +46,11 @@ function layout(view, hubs) {
   return place;
 }
 
-function drawGraph(svg, view) {
+const hubsOf = (view) => ["hub:table", ...Object.keys(view.families).map((f) => "family:" + f), ...Object.keys(view.hotels).map((h) => "hotel:" + h)];
+
+// The world `view` drawn where `layoutView` (the live world, which holds every member and hub
+// that ever was) puts each node: moving through time changes what is drawn, never where.
+function drawGraph(svg, view, layoutView, centre) {
   svg.innerHTML = "";
   const defs = node(svg, "defs", {});
   for (const [kind, colour] of Object.entries(COLOURS)) {
@@ -55,13 +59,17 @@ function drawGraph(svg, view) {
     node(marker, "path", { d: "M 0 0 L 10 5 L 0 10 z", fill: colour });
     defs.appendChild(marker);
   }
-  const hubs = ["hub:table", ...Object.keys(view.families).map((f) => "family:" + f), ...Object.keys(view.hotels).map((h) => "hotel:" + h)];
+  const hubs = hubsOf(view);
   const members = Object.keys(view.members);
-  const place = layout(view, hubs);
-  const line = (from, to, kind, arrow) => {
+  const fixed = layoutView || view;
+  let place = layout(fixed, hubsOf(fixed));
+  if ([...hubs, ...members].some((id) => !place[id])) place = layout(view, hubs);
+  if (centre && place[centre]) place[centre] = [CX, CY];  // a neighbourhood: its member amid it
+  const line = (from, to, kind, arrow, past = false) => {
     if (!place[from] || !place[to] || from === to) return;
     const [x1, y1] = place[from], [x2, y2] = place[to];
-    const attributes = { x1, y1, x2, y2, stroke: COLOURS[kind], "stroke-width": kind === "family" ? 1.2 : 2, opacity: 0.85, class: `edge ${kind}` };
+    const attributes = { x1, y1, x2, y2, stroke: COLOURS[kind], "stroke-width": kind === "family" ? 1.2 : 2, opacity: past ? 0.4 : 0.85, class: `edge ${kind}${past ? " past" : ""}` };
+    if (past) attributes["stroke-dasharray"] = "4 4";
     if (arrow) attributes["marker-end"] = `url(#arrow-${kind})`;
     node(svg, "line", attributes);
   };
@@ -71,9 +79,15 @@ function drawGraph(svg, view) {
     if (m.offices.length) line(id, "hub:table", "office");
   }
   for (const [id, h] of Object.entries(view.hotels)) if (h.manager) line(h.manager, "hotel:" + id, "manager");
-  for (const a of Object.values(view.alliances)) if (a.state === "active") line(a.proposer, a.partner, "alliance");
-  for (const k of Object.values(view.markers)) if (k.live) line(k.debtor, k.holder, "marker", true);
-  for (const c of Object.values(view.contracts)) if (c.state === "open" && view.members[c.client]) line(c.client, c.target, "contract", true);
+  // Around one member, the ties that are over are drawn too, dashed: they are why these are near.
+  for (const a of Object.values(view.alliances)) if (a.state === "active" || centre) line(a.proposer, a.partner, "alliance", false, a.state !== "active");
+  for (const k of Object.values(view.markers)) if (k.live || centre) line(k.debtor, k.holder, "marker", true, !k.live);
+  for (const c of Object.values(view.contracts)) if ((c.state === "open" || centre) && view.members[c.client]) line(c.client, c.target, "contract", true, c.state !== "open");
+  if (centre) for (const c of Object.values(view.contracts)) if (c.claimed_by) line(c.claimed_by, c.target, "contract", false, true);
+  for (const t of Object.values(view.terms)) {
+    const open = t.state === "offered" || t.state === "accepted";
+    if (open || centre) line(t.offerer, t.to, "terms", true, !open);
+  }
   for (const id of hubs) {
     const [x, y] = place[id];
     const [kind, name] = id.split(":");
@@ -86,7 +100,7 @@ function drawGraph(svg, view) {
     const [x, y] = place[id];
     const m = view.members[id];
     const colour = { active: "#5c8d4f", excommunicado: "#b3261e", presumed_dead: "#6b6b6b", deceased: "#222" }[m.status];
-    node(svg, "circle", { cx: x, cy: y, r: 9, fill: colour, stroke: "#e8e2d0", "stroke-width": 1, class: `member ${m.status}`, "data-member": id });
+    node(svg, "circle", { cx: x, cy: y, r: 9, fill: colour, stroke: "#e8e2d0", "stroke-width": 1, class: `member ${m.status}`, "data-member": id }, undefined).appendChild(document.createElementNS(SVG, "title")).textContent = `${m.name} (${id})`;
     node(svg, "text", { x, y: y + 23, "text-anchor": "middle", "font-size": 12, fill: "#e8e2d0" }, id);
   }
 }

@@ -2,38 +2,34 @@
 "use strict";
 
 const WORLD = decodeURIComponent(location.pathname.split("/")[2]);
-const slider = document.getElementById("slider");
-const events = [];  // every event of the log, in order
-let start = "", clock = "", shownAt = "", pending = null;
+const BOARD_ROWS = 30;  // the first rows of each section of the board; members are searched
+let shownAt = "", pending = null, liveView = null, totals = {};
 
 document.getElementById("world-name").textContent = WORLD;
 document.title = `${WORLD} — hightable`;
 
-function atLiveEnd() {
-  return Number(slider.value) >= Number(slider.max);
-}
-
-function fill(id, header, rows) {
+// A section's table; `total`, when the server sent only the first rows, says how many there are.
+function fill(id, header, rows, total = totals[id] || 0) {
   const table = document.querySelector(`#${id} table`);
+  const more = total > rows.length && id !== "members" ? `<tr><td class="muted" colspan="${header.length}">the first ${rows.length} of ${total.toLocaleString("en")} (those in play first)</td></tr>` : "";
   table.innerHTML = `<tr>${header.map((h) => `<th>${h}</th>`).join("")}</tr>` +
-    (rows.length ? rows.join("") : `<tr><td class="muted" colspan="${header.length}">none</td></tr>`);
+    (rows.length ? rows.join("") : `<tr><td class="muted" colspan="${header.length}">none</td></tr>`) + more;
 }
 
 // A dossier link, as of the instant shown when the slider is not at the live end.
 function memberLink(id) {
-  const as = atLiveEnd() ? "" : `?at=${encodeURIComponent(shownAt)}`;
+  const as = isLive() ? "" : `?at=${encodeURIComponent(shownAt)}`;
   return `<a href="${withToken(`/w/${encodeURIComponent(WORLD)}/members/${encodeURIComponent(id)}${as}`)}">${esc(id)}</a>`;
 }
 
 function render(view) {
+  totals = view.totals || {};
+  finder.large = (view.totals ? view.totals.members : Object.keys(view.members).length) > GRAPH_WHOLE_MAX;
   shownAt = view.clock;
   document.getElementById("instant").textContent = view.clock;
   for (const key of ["supply", "treasury", "escrow"]) document.getElementById(key).textContent = view[key];
-  fill("members", ["member", "status", "family", "offices", "balance", "bounty", "breaches"],
-    Object.entries(view.members).map(([id, m]) => `<tr data-member="${esc(id)}"><td>${memberLink(id)}<br><span class="muted">${esc(m.name)}</span></td>
-      <td class="status">${badge(m, view.clock)}</td><td>${esc(m.family || (m.recruit_of ? "recruit of " + m.recruit_of : ""))}</td>
-      <td>${esc(m.offices.join(", "))}</td><td class="num">${m.balance}</td><td class="num">${m.bounty}</td>
-      <td>${m.breaches.map(ruleLink).join(" ")}</td></tr>`));
+  if (finder.q || finder.offset) findMembers();
+  else showMembers(view.members, view.clock, view.totals ? view.totals.members : Object.keys(view.members).length);
   const open = Object.entries(view.contracts).filter(([, c]) => c.state === "open");
   const closed = Object.entries(view.contracts).filter(([, c]) => c.state !== "open");
   fill("contracts", ["contract", "target", "client", "bounty", "state"],
@@ -56,33 +52,16 @@ function render(view) {
   fill("alliances", ["", "between", "state"],
     [...Object.entries(view.alliances).map(([id, a]) => `<tr><td>alliance ${esc(id)}<br><span class="muted">${esc(a.purpose)}</span></td><td>${esc(a.proposer)} & ${esc(a.partner)}</td><td>${esc(a.state)}</td></tr>`),
      ...Object.entries(view.parlays).map(([id, p]) => `<tr><td>parlay ${esc(id)}</td><td>${esc(p.requester)} & ${esc(p.adjudicator)}</td><td>${esc(p.state)}</td></tr>`)]);
-  drawGraph(document.querySelector("#graph svg"), view);
-  renderTimeline();
-}
-
-function mentions(event, member) {
-  return event.by === member || Object.values(event).some((v) => v === member || (Array.isArray(v) && v.includes(member)));
-}
-
-function renderTimeline() {
-  const member = document.getElementById("filter").value;
-  const list = document.querySelector("#timeline ul");
-  list.innerHTML = events.filter((e) => !member || mentions(e, member)).slice(-400).reverse().map((e) =>
-    `<li class="${e.type === "breach_recorded" ? "breach" : ""} ${e.at > shownAt ? "future" : ""}" data-seq="${e.seq}"><span class="at">${esc(e.at)}</span><b>${esc(e.type.replaceAll("_", " "))}</b> by ${esc(e.by)} ${describe(e)}</li>`).join("");
-}
-
-function updateFilter(view) {
-  const select = document.getElementById("filter");
-  const known = new Set([...select.options].map((o) => o.value));
-  for (const id of Object.keys(view.members)) {
-    if (!known.has(id)) select.insertAdjacentHTML("beforeend", `<option>${esc(id)}</option>`);
-  }
+  drawRelations(view);
 }
 
 async function show(instant) {
   try {
-    const view = await api(`/worlds/${encodeURIComponent(WORLD)}/view` + (instant ? `?at=${encodeURIComponent(instant)}` : ""));
+    const view = await api(`/worlds/${encodeURIComponent(WORLD)}/view?limit=${BOARD_ROWS}` + (instant ? `&at=${encodeURIComponent(instant)}` : ""));
+    if (!instant) liveView = view;
     render(view);
+    // When the board first showed, for the measures of the page's tests.
+    if (!window.firstPaint) window.firstPaint = performance.now();
     updateFilter(view);
     document.getElementById("error").textContent = "";
   } catch (error) {
@@ -90,63 +69,37 @@ async function show(instant) {
   }
 }
 
-function setRange(newClock) {
-  const wasLive = atLiveEnd();
-  clock = newClock;
-  slider.min = Date.parse(start) / 1000;
-  slider.max = Date.parse(clock) / 1000;
-  if (wasLive) slider.value = slider.max;
-}
-
-slider.addEventListener("input", () => {
-  const instant = atLiveEnd() ? clock : toInstant(Number(slider.value) * 1000);
-  document.getElementById("instant").textContent = instant;
-  document.getElementById("live").classList.toggle("on", atLiveEnd());
+function showSoon(instant) {
   clearTimeout(pending);
-  pending = setTimeout(() => show(instant), 120);
-});
-document.getElementById("filter").addEventListener("change", renderTimeline);
-
-async function loadLog() {
-  let after = 0;
-  for (;;) {
-    const page = await api(`/worlds/${encodeURIComponent(WORLD)}/events?after=${after}&limit=1000`);
-    events.push(...page.events);
-    if (page.next_after === null) return;
-    after = page.next_after;
-  }
+  pending = setTimeout(() => show(instant), 80);
 }
 
+// The live feed says something was appended; the new events are read with their sentences.
 function follow() {
-  const last = events.length ? events[events.length - 1].seq : 0;
-  // names=false: every event arrives as a plain message, whatever its type.
-  const feed = new EventSource(withToken(`/worlds/${encodeURIComponent(WORLD)}/feed?after=${last}&seconds=3600&names=false`));
-  feed.onmessage = (message) => {
-    const event = JSON.parse(message.data);
-    if (events.length && event.seq <= events[events.length - 1].seq) return;
-    events.push(event);
-    setRange(event.at > clock ? event.at : clock);
-    if (atLiveEnd()) {
-      clearTimeout(pending);
-      pending = setTimeout(() => show(null), 100);
-    } else {
-      renderTimeline();
-    }
+  let reading = null;
+  const feed = new EventSource(withToken(`/worlds/${encodeURIComponent(WORLD)}/feed?after=${travel.head}&seconds=3600&names=false`));
+  feed.onmessage = () => {
+    clearTimeout(reading);
+    reading = setTimeout(async () => {
+      const wasLive = isLive();
+      keep(await api(eventsPath(`after=${travel.head}&limit=1000`)));
+      if (travel.whole) findMarks();
+      if (wasLive) await go(travel.head);
+      else renderTimeline();
+    }, 100);
   };
-  feed.onopen = () => document.getElementById("live").classList.add("on");
+  feed.onopen = () => document.getElementById("live").classList.toggle("on", isLive());
   feed.onerror = () => document.getElementById("live").classList.remove("on");
 }
 
 (async () => {
   try {
-    await loadLog();
-    const view = await api(`/worlds/${encodeURIComponent(WORLD)}/view`);
-    start = view.start;
-    setRange(view.clock);
-    slider.value = slider.max;
-    document.getElementById("live").classList.add("on");
-    render(view);
-    updateFilter(view);
+    const at = params.get("at"), seq = Number(params.get("seq")) || 0;
+    // A past instant is drawn on the layout of the live world: the graph keeps still as it moves.
+    const [seqAtInstant, view] = await Promise.all([loadFirst(at), at ? api(`/worlds/${encodeURIComponent(WORLD)}/view?limit=${BOARD_ROWS}`) : null]);
+    if (view) { liveView = view; updateFilter(view); }
+    slider.min = 1;
+    await go(seq || (at ? Math.max(1, seqAtInstant) : travel.head), at, true);
     follow();
   } catch (error) {
     document.getElementById("error").textContent = error.message;

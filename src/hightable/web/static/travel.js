@@ -1,0 +1,154 @@
+// Time travel by events: the slider steps through the log one event at a time, jumps by day and
+// by chapter (a note whose first line is "# Title"), shows ticks where days and chapters begin,
+// and keeps the instant in the address so that it can be shared.
+"use strict";
+
+const WHOLE_MAX = 5000;  // a log this short is read whole: ticks and filters see every event
+const travel = { head: 0, seq: 0, events: new Map(), whole: false, days: [], chapters: [] };
+const slider = document.getElementById("slider");
+
+function isLive() {
+  return travel.seq >= travel.head;
+}
+
+function eventsPath(query) {
+  return `/worlds/${encodeURIComponent(WORLD)}/events?${query}`;
+}
+
+function keep(page) {
+  for (const event of page.events) travel.events.set(event.seq, event);
+  travel.head = Math.max(travel.head, page.head || 0);
+  slider.max = Math.max(travel.head, 1);
+  return page;
+}
+
+// The first page: the one around `instant` (else the end); the rest of a short log after it.
+async function loadFirst(instant) {
+  const first = keep(await api(eventsPath(`at=${encodeURIComponent(instant || "9999-12-31T23:59:59Z")}&limit=1000`)));
+  if (travel.head <= WHOLE_MAX) {
+    let after = 0;
+    while (after !== null && travel.events.size < travel.head) {
+      const page = keep(await api(eventsPath(`after=${after}&limit=1000`)));
+      after = page.next_after;
+    }
+    travel.whole = travel.events.size >= travel.head;
+  }
+  if (travel.whole) findMarks();
+  return first.seq_at;
+}
+
+async function loadAround(seq) {
+  if (travel.events.has(seq)) return;
+  keep(await api(eventsPath(`after=${Math.max(0, seq - 100)}&limit=200`)));
+}
+
+function findMarks() {
+  travel.days = []; travel.chapters = [];
+  let day = "";
+  for (const [seq, event] of [...travel.events].sort((a, b) => a[0] - b[0])) {
+    if (event.at.slice(0, 10) !== day) { day = event.at.slice(0, 10); travel.days.push(seq); }
+    const title = scene(event.note).title;
+    if (title) travel.chapters.push({ seq, title });
+  }
+  drawTicks();
+}
+
+function drawTicks() {
+  const ticks = document.getElementById("ticks");
+  const at = (seq) => `${(100 * (seq - 1)) / Math.max(travel.head - 1, 1)}%`;
+  ticks.innerHTML = travel.days.map((seq) => `<span class="tick" style="left:${at(seq)}" title="${esc(travel.events.get(seq).at.slice(0, 10))}"></span>`).join("") +
+    travel.chapters.map((c, i) => {
+      // A label close to the one before it drops a line, so that neither hides the other.
+      const crowded = i % 2 === 1 && c.seq - travel.chapters[i - 1].seq < travel.head / 8;
+      return `<a class="chapter${crowded ? " lower" : ""}" href="${esc(addressOf(c.seq))}" data-seq="${c.seq}" style="left:${at(c.seq)}">${esc(c.title)}</a>`;
+    }).join("");
+}
+
+// The address of an event's instant: ?at=INSTANT&seq=N (the token, if any, stays in the session).
+function addressOf(seq) {
+  const event = travel.events.get(seq);
+  if (!event || seq >= travel.head) return location.pathname;
+  return `${location.pathname}?at=${encodeURIComponent(event.at)}&seq=${seq}`;
+}
+
+// Move to an event: the slider, the caption, the address, then the world as of its instant.
+async function go(seq, instant, atOnce = false) {
+  travel.seq = Math.min(Math.max(1, Math.round(seq)), travel.head);
+  slider.value = travel.seq;
+  await loadAround(travel.seq);
+  const event = travel.events.get(travel.seq);
+  const at = instant || (isLive() ? null : event.at);
+  document.getElementById("live").classList.toggle("on", isLive());
+  document.getElementById("instant").textContent = at || (event ? event.at : "");
+  history.replaceState(null, "", at ? `${location.pathname}?at=${encodeURIComponent(at)}&seq=${travel.seq}` : location.pathname);
+  caption(event);
+  renderTimeline();
+  if (atOnce) await show(at);
+  else showSoon(at);
+}
+
+function caption(event) {
+  const box = document.getElementById("caption");
+  if (!event) { box.innerHTML = ""; return; }
+  let noted = null;  // the scene the event belongs to: the last note at or before it
+  for (let seq = event.seq; seq > 0 && seq > event.seq - 500 && !noted; seq -= 1) {
+    const earlier = travel.events.get(seq);
+    if (earlier && earlier.note) noted = earlier;
+  }
+  const told = noted ? scene(noted.note) : { title: "", text: "" };
+  box.innerHTML = `<p class="said"><span class="at">${esc(shortInstant(event.at))}</span> ${said(event)}</p>` +
+    (noted ? `<p class="scene">${told.title ? `<b>${esc(told.title)}</b> · ` : ""}${esc(told.text)}</p>` : "");
+}
+
+async function seqAt(instant) {
+  const page = keep(await api(eventsPath(`at=${encodeURIComponent(instant)}&limit=200`)));
+  return page.seq_at;
+}
+
+function dayOf(seq) {
+  const event = travel.events.get(seq);
+  return event ? event.at.slice(0, 10) : "";
+}
+
+// The first event of the next day (+1) or of this day, else of the day before (-1).
+async function jumpDay(direction) {
+  const day = dayOf(travel.seq);
+  if (direction > 0) {
+    const next = new Date(Date.parse(day + "T00:00:00Z") + 86400000);
+    return go((await seqAt(toInstant(next.getTime() - 1000))) + 1);
+  }
+  const start = (await seqAt(toInstant(Date.parse(day + "T00:00:00Z") - 1000))) + 1;
+  if (start < travel.seq) return go(start);
+  const before = dayOf(start - 1) || day;
+  return go((await seqAt(toInstant(Date.parse(before + "T00:00:00Z") - 1000))) + 1);
+}
+
+function jumpChapter(direction) {
+  const marks = travel.chapters.map((c) => c.seq);
+  const target = direction > 0 ? marks.find((s) => s > travel.seq) : marks.filter((s) => s < travel.seq).pop();
+  if (target !== undefined) go(target);
+  else if (direction > 0) go(travel.head);
+}
+
+slider.addEventListener("input", () => go(Number(slider.value)));
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[data-seq]");
+  if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  event.preventDefault();
+  go(Number(link.dataset.seq));
+});
+document.addEventListener("keydown", (event) => {
+  const target = event.target;
+  if (target.closest && target.closest("input:not([type=range]), select, textarea")) return;
+  const keys = { ArrowLeft: () => go(travel.seq - 1), ArrowRight: () => go(travel.seq + 1),
+    PageUp: () => jumpDay(-1), PageDown: () => jumpDay(1), "[": () => jumpChapter(-1), "]": () => jumpChapter(1),
+    Home: () => go(1), End: () => go(travel.head) };
+  if (!keys[event.key]) return;
+  event.preventDefault();
+  keys[event.key]();
+});
+for (const [id, move] of Object.entries({ "prev-chapter": () => jumpChapter(-1), "prev-day": () => jumpDay(-1),
+  "prev-event": () => go(travel.seq - 1), "next-event": () => go(travel.seq + 1), "next-day": () => jumpDay(1),
+  "next-chapter": () => jumpChapter(1), "to-live": () => go(travel.head) })) {
+  document.getElementById(id).addEventListener("click", move);
+}
