@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,8 +54,13 @@ def demo_store(given: str | None) -> Iterator[str]:
     if given is not None:
         yield given
         return
-    with tempfile.TemporaryDirectory(prefix="hightable-demo-") as folder:
-        yield f"sqlite:///{Path(folder) / 'demo.db'}"
+    # The server passes on a SIGTERM once it has stopped: stop as Ctrl-C does, removing the store.
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        with tempfile.TemporaryDirectory(prefix="hightable-demo-") as folder:
+            yield f"sqlite:///{Path(folder) / 'demo.db'}"
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def keep_canon(url: str, folder: Path) -> list[str]:
