@@ -105,6 +105,8 @@ def apply_checked(
         state = evolve_checked(world, initial_from(event) if state is None else state, event)
         if progress and event.seq % 1_000 == 0:
             progress(event.seq)  # how far in the log, a snapshot's seq and on
+    if progress and state is not None:
+        progress(state.seq)
     return state, prev
 
 

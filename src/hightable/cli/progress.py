@@ -54,6 +54,7 @@ def progress_bar(label: str, total: int | None) -> Iterator[Meter]:
         try:
             yield Meter(progress, task)
         finally:
+            progress.refresh()  # its last state shown before its row goes
             progress.remove_task(task)
         return
     with Progress(

@@ -171,6 +171,7 @@ def export_command(
                     sink.write(body + b"\n")
                     if written % 1_000 == 0:
                         meter(written)
+                meter(written)
         except BrokenPipeError:
             raise  # the reader of standard output went away: click leaves quietly
         except OSError as error:  # a full disk, say
