@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.text import Text
+from typer._click import Context
 from typer._click.exceptions import ClickException  # typer's own click, which it raises
+from typer._coercion import PassThroughRuntimeParam
 from typer.core import TyperGroup
 
 from hightable.cli.consoles import err, out
@@ -37,6 +39,7 @@ class Guarded(TyperGroup):
             if not is_text(argument):  # refused here, before click: so no exception to catch
                 err.print(Text.assemble(("error:", "red"), " ", not_text(number + 1, argument)))
                 sys.exit(USAGE)
+        text_as_given(self)
         return super().main(args, *rest, **extra)
 
     def invoke(self, ctx: Any) -> Any:
@@ -52,6 +55,25 @@ class Guarded(TyperGroup):
             raise  # the reader went away (`| head`): click leaves quietly
         except Exception as error:
             fail(f"unexpected failure: {type(error).__name__}: {one_line(error)}", FAILED)
+
+
+def text_as_given(command: Any) -> None:
+    """typer checks each parameter with a pydantic adapter built on first use, a tenth of a
+    second of imports before any command runs; text and flags need no check: click gives them
+    as they are (a str, a bool)."""
+    helper = command.get_help_option(Context(command))  # made on first use: make it now
+    for param in [*command.params, *([helper] if helper is not None else [])]:
+        descriptor = getattr(param, "type_descriptor", None)
+        if (
+            descriptor is not None
+            and descriptor.annotation in (str, bool)
+            and descriptor.parameter_info.parser is None
+            and getattr(param, "_runtime_param", False) is None
+        ):
+            kind = descriptor.annotation
+            param._runtime_param = PassThroughRuntimeParam(descriptor.parameter_info, kind)
+    for subcommand in getattr(command, "commands", {}).values():
+        text_as_given(subcommand)
 
 
 def is_text(argument: str) -> bool:
