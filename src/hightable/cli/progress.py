@@ -30,17 +30,24 @@ class RateColumn(ProgressColumn):
 
 
 class Meter:
-    """The callback the service tells how far it got (a seq, or a count), and its total."""
+    """The callback the service tells how far it got (a seq, or a count), and its total. Its
+    row shows from the first count on: a short replay, never told one, shows nothing."""
 
-    def __init__(self, progress: Progress, task: TaskID) -> None:
+    def __init__(self, progress: Progress, label: str, total: int | None) -> None:
         self.progress = progress
-        self.task = task
+        self.label = label
+        self.total = total
+        self.task: TaskID | None = None
 
     def __call__(self, count: int) -> None:
+        if self.task is None:
+            self.task = self.progress.add_task(self.label, total=self.total)
         self.progress.update(self.task, completed=count)
 
     def expect(self, total: int | None) -> None:
-        self.progress.update(self.task, total=total)
+        self.total = total
+        if self.task is not None:
+            self.progress.update(self.task, total=total)
 
 
 _active: list[Progress] = []  # one live display at a time: a bar inside another is its row
@@ -49,13 +56,13 @@ _active: list[Progress] = []  # one live display at a time: a bar inside another
 @contextmanager
 def progress_bar(label: str, total: int | None) -> Iterator[Meter]:
     if _active:
-        progress = _active[-1]
-        task = progress.add_task(label, total=total)
+        meter = Meter(_active[-1], label, total)
         try:
-            yield Meter(progress, task)
+            yield meter
         finally:
-            progress.refresh()  # its last state shown before its row goes
-            progress.remove_task(task)
+            if meter.task is not None:
+                meter.progress.refresh()  # its last state shown before its row goes
+                meter.progress.remove_task(meter.task)
         return
     with Progress(
         TextColumn("{task.description}"),
@@ -69,6 +76,6 @@ def progress_bar(label: str, total: int | None) -> Iterator[Meter]:
     ) as progress:
         _active.append(progress)
         try:
-            yield Meter(progress, progress.add_task(label, total=total))
+            yield Meter(progress, label, total)
         finally:
             _active.pop()
