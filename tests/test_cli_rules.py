@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from cli_helpers import run
+from hightable import resources
 from hightable.core import RULES
 from hightable.law import places, rule_texts
 from hightable.resources import PACKAGE, rules_text
@@ -47,3 +50,22 @@ def test_an_unknown_rule_is_named_with_the_closest_ones() -> None:
     assert "no rule 'HOTL-2'; did you mean HOTEL-2" in output
     code, output = run("rules", "nothing-like-it")
     assert 2 == code and "did you mean" not in output and "hightable rules" in output
+
+
+def test_the_shipped_files_are_found_as_the_wheel_lays_them_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Installed, the stories and the law are under the package's `_shipped/`; in a checkout,
+    where they are kept."""
+    assert ROOT / "stories" == resources.stories_folder()
+    (tmp_path / "stories" / "canon").mkdir(parents=True)
+    (tmp_path / "rules.md").write_text("| COIN-2 | No balance may go below zero. |\n")
+    monkeypatch.setattr(resources, "SHIPPED", tmp_path)
+    assert tmp_path / "stories" / "canon" == resources.canon_folder()
+    assert "No balance may go below zero." == rule_texts()["COIN-2"].text
+
+
+def test_play_without_a_path_plays_the_shipped_stories() -> None:
+    shipped = len(list(resources.stories_folder().rglob("*.yaml")))
+    code, output = run("play")
+    assert 0 == code and f"{shipped} passed, 0 failed" == output.splitlines()[-1]
