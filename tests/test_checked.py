@@ -73,7 +73,14 @@ def test_a_sealed_body_that_is_no_event_is_named_by_its_seq(records: list[Record
         replay_checked("long", resealed(records, seq, body))
 
 
-def test_progress_is_told_every_thousand_records(records: list[Record]) -> None:
+def test_progress_is_told_the_seq_every_thousand_records_and_at_the_end(
+    records: list[Record],
+) -> None:
+    """How far in the log, so that a bar's total is the head's seq, from a snapshot on too."""
     told: list[int] = []
     apply_checked("long", records, progress=told.append)
-    assert told == [EVERY, EVERY * 2]
+    assert told == [EVERY, EVERY * 2, len(records)]
+    state, prev = apply_checked("long", records[:EVERY])
+    told.clear()
+    apply_checked("long", records[EVERY:], state, prev, progress=told.append)
+    assert told == [EVERY * 2, len(records)]

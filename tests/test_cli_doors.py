@@ -151,6 +151,6 @@ def test_any_exception_left_is_one_line_and_its_exit_code(
     def fail(*_: object) -> None:
         raise failure
 
-    monkeypatch.setattr("hightable.cli.stories.play_path", fail)
+    monkeypatch.setattr("hightable.stories.play_path", fail)
     (tmp_path / "any.yaml").write_text("story: x\n")
     refused(code, named, "play", str(tmp_path / "any.yaml"))

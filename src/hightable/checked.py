@@ -100,11 +100,13 @@ def apply_checked(
     chain as it is read and the ledger's invariants after it; the state and the last hash. One
     tight loop serves a server's load and a full replay alike."""
     decode = event_decoder().decode
-    for count, record in enumerate(records, start=1):
+    for record in records:
         event, prev = check_record(world, record, prev, decode)
         state = evolve_checked(world, initial_from(event) if state is None else state, event)
-        if progress and count % 1_000 == 0:
-            progress(count)
+        if progress and event.seq % 1_000 == 0:
+            progress(event.seq)  # how far in the log, a snapshot's seq and on
+    if progress and state is not None:
+        progress(state.seq)
     return state, prev
 
 

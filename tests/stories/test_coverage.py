@@ -117,7 +117,7 @@ def test_branches_without_coverage_py_say_how_to_install_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Without coverage.py, --branches is a usage error naming the extra to install."""
-    monkeypatch.setattr("hightable.cli.coverage.available", lambda: False)
+    monkeypatch.setattr("hightable.stories.branches.available", lambda: False)
     result = runner.invoke(app, ["coverage", "--branches", str(COINS)])
     assert 2 == result.exit_code
     assert "pip install 'hightable[coverage]'" in result.output

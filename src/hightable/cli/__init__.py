@@ -3,6 +3,7 @@
 from hightable.cli import (  # noqa: F401  (each registers its commands)
     commands,
     coverage,
+    demo,
     look,
     migrate,
     serve,

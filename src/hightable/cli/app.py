@@ -1,28 +1,34 @@
 """The Typer application, its consoles, and the shell's ways of failing clearly.
 
 Exit codes (README): 0 done, 1 a refusal, 2 a usage error, 3 a corrupt log, 4 a failing store,
-5 any other failure. Whatever happens, the shell sees one line, never a traceback.
+5 any other failure, 6 a server that cannot listen (its port in use). Whatever happens, the shell
+sees one line, never a traceback.
+
+Only what every command needs is imported here: the store, the service and the web stack are
+imported by the commands that use them, so that `hightable rules` starts at once.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
+from typer._click import Context
 from typer._click.exceptions import ClickException  # typer's own click, which it raises
+from typer._coercion import PassThroughRuntimeParam
 from typer.core import TyperGroup
 
+from hightable.cli.consoles import err, out
 from hightable.errors import Corrupt, HightableError
-from hightable.service import WorldService
-from hightable.store import open_store, store_url
 
-REFUSED, USAGE, CORRUPT, STORE_FAILED, FAILED = 1, 2, 3, 4, 5
+if TYPE_CHECKING:
+    from hightable.service import WorldService
+
+REFUSED, USAGE, CORRUPT, STORE_FAILED, FAILED, LISTEN_FAILED = 1, 2, 3, 4, 5, 6
 
 
 class Guarded(TyperGroup):
@@ -33,6 +39,7 @@ class Guarded(TyperGroup):
             if not is_text(argument):  # refused here, before click: so no exception to catch
                 err.print(Text.assemble(("error:", "red"), " ", not_text(number + 1, argument)))
                 sys.exit(USAGE)
+        text_as_given(self)
         return super().main(args, *rest, **extra)
 
     def invoke(self, ctx: Any) -> Any:
@@ -48,6 +55,25 @@ class Guarded(TyperGroup):
             raise  # the reader went away (`| head`): click leaves quietly
         except Exception as error:
             fail(f"unexpected failure: {type(error).__name__}: {one_line(error)}", FAILED)
+
+
+def text_as_given(command: Any) -> None:
+    """typer checks each parameter with a pydantic adapter built on first use, a tenth of a
+    second of imports before any command runs; text and flags need no check: click gives them
+    as they are (a str, a bool)."""
+    helper = command.get_help_option(Context(command))  # made on first use: make it now
+    for param in [*command.params, *([helper] if helper is not None else [])]:
+        descriptor = getattr(param, "type_descriptor", None)
+        if (
+            descriptor is not None
+            and descriptor.annotation in (str, bool)
+            and descriptor.parameter_info.parser is None
+            and getattr(param, "_runtime_param", False) is None
+        ):
+            kind = descriptor.annotation
+            param._runtime_param = PassThroughRuntimeParam(descriptor.parameter_info, kind)
+    for subcommand in getattr(command, "commands", {}).values():
+        text_as_given(subcommand)
 
 
 def is_text(argument: str) -> bool:
@@ -76,12 +102,31 @@ app = typer.Typer(
     cls=Guarded,
     help="hightable: the rules-as-code engine and ledger of the High Table.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click help and errors: no text is read as markup, and no box cuts a message in lines.
+    rich_markup_mode=None,
 )
-# No text is read as markup or emoji: titles, ids and messages come from users and stories.
-out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+
+def show_version(asked: bool) -> None:
+    if asked:
+        from hightable import __version__
+
+        out.print(f"hightable {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """hightable: the rules-as-code engine and ledger of the High Table."""
+
 
 StoreOption = Annotated[
     str | None,
@@ -99,31 +144,27 @@ def fail(message: str, code: int = USAGE) -> NoReturn:
 
 
 @contextmanager
-def service_for(url: str | None) -> Iterator[WorldService]:
-    """The worlds of a store, with its failures turned into clear errors (no traceback)."""
+def service_for(url: str | None, world: str | None = None) -> Iterator[WorldService]:
+    """The worlds of a store, with its failures turned into clear errors (no traceback); a long
+    replay of `world` shows a bar with its total."""
+    from hightable.cli.progress import progress_bar
+    from hightable.service import WorldService
+    from hightable.store import open_store, store_url
+
     try:
         store = open_store(url)
     except HightableError as error:  # a URL of no store, or one that cannot be opened
         fail(f"{store_url(url)}: {error}")
     try:
-        with store, progress_bar("replaying", None) as progress:
-            yield WorldService(store, progress=progress)
+        with store, progress_bar("replaying", None) as meter:
+            service = WorldService(store, progress=meter)
+            if world is not None:
+                meter.expect(service.head_seq(world))
+            yield service
     except Corrupt as error:
         fail(f"the log is corrupt: {error}", CORRUPT)
     except HightableError as error:
         fail(f"{store_url(url)}: the store failed: {one_line(error)}", STORE_FAILED)
 
 
-@contextmanager
-def progress_bar(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr for long replays and imports; the callback takes a count."""
-    with Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    ) as progress:
-        task = progress.add_task(label, total=total)
-        yield lambda count: progress.update(task, completed=count)
+__all__ = ["err", "out"]

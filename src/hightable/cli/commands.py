@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import msgspec
 import typer
-import yaml
 
 from hightable.cli.app import StoreOption, app, fail, one_line, out, service_for
 from hightable.cli.files import read_bounded
-from hightable.core import Accepted, Outcome, Refusal, State, to_dict
-from hightable.core.dossier import ENVELOPE
-from hightable.core.instants import InstantError, parse_instant
 from hightable.limits import command_file_bytes_max, file_commands_max
-from hightable.sentences import sentence
-from hightable.service import WorldService
-from hightable.stories.loader import plain
+
+if TYPE_CHECKING:
+    from hightable.core import Outcome, State
+    from hightable.service import WorldService
 
 
 @app.command("do")
@@ -43,13 +39,16 @@ def do_command(
     store: StoreOption = None,
 ) -> None:
     """Send commands to a stored world; exit 1 if any was refused."""
+    from hightable.core import Refusal
+    from hightable.core.instants import InstantError, parse_instant
+
     if (file is None) == (command is None):
         fail("name a COMMAND with its KEY=VALUE fields, or give --file")
     try:
         at = parse_instant(at) if at is not None else None
     except InstantError as error:
         fail(f"--at: {error}")
-    with service_for(store) as service:
+    with service_for(store, world) as service:
         state = service.state(world)
         if isinstance(state, Refusal):
             fail(str(state), code=1)
@@ -90,6 +89,10 @@ def _present(values: dict[str, str | None], *names: str) -> dict[str, str]:
 
 def parse_fields(pairs: list[str]) -> dict[str, object]:
     """key=value pairs; each value is read as YAML (5 is a number, [a, b] a list, x text)."""
+    import yaml
+
+    from hightable.stories.loader import plain
+
     fields: dict[str, object] = {}
     for pair in pairs:
         key, equals, value = pair.partition("=")
@@ -113,6 +116,10 @@ def unreadable(error: ValueError | RecursionError) -> str:
 
 def read_commands(file: Path) -> list[dict[str, object]]:
     """Commands from a YAML list or from JSON lines."""
+    import yaml
+
+    from hightable.stories.loader import plain
+
     try:
         text = read_bounded(file, command_file_bytes_max, "--file").decode("utf-8")
     except UnicodeDecodeError as error:
@@ -138,6 +145,12 @@ def read_commands(file: Path) -> list[dict[str, object]]:
 def report(
     service: WorldService, world: str, raw: dict[str, object], outcome: Outcome, as_json: bool
 ) -> None:
+    import msgspec
+
+    from hightable.core import Accepted, Refusal, to_dict
+    from hightable.core.dossier import ENVELOPE
+    from hightable.sentences import sentence
+
     if isinstance(outcome, Refusal):
         if as_json:
             out.print_json(data={"do": raw.get("do"), "refused": msgspec.to_builtins(outcome)})

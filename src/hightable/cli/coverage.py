@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hightable.cli.app import app, fail, out
-from hightable.core import RULES
-from hightable.stories import story_paths
-from hightable.stories.branches import BranchesUnavailable, available, measure_branches
-from hightable.stories.coverage import Report, measure
+
+if TYPE_CHECKING:
+    from hightable.stories.coverage import Report
 
 GAPS = {
     "rules": "rules no story reaches",
@@ -42,6 +41,10 @@ def coverage_command(
 ) -> None:
     """Play the stories and report, per rule, how often a step was refused with it and how
     often an accepted command passed it; exit 1 if a story fails or a share is under N."""
+    from hightable.stories import story_paths
+    from hightable.stories.branches import BranchesUnavailable, available, measure_branches
+    from hightable.stories.coverage import Report, measure
+
     files = story_paths(paths)
     if not files:
         fail("no story found in " + " ".join(map(str, paths)))
@@ -67,6 +70,8 @@ def under(report: Report, percent: float | None) -> bool:
 
 
 def print_report(report: Report) -> None:
+    from hightable.core import RULES
+
     reach = report.reach
     for result in reach.failed:
         out.print(result.line(), style="red")

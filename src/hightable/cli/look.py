@@ -6,19 +6,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from hightable.cli.app import StoreOption, app, err, fail, out, service_for
-from hightable.core import Event, PathError, Refusal, State, view
-from hightable.core.dossier import dossier
-from hightable.core.instants import InstantError, parse_instant
-from hightable.core.view import known_events, view_at
-from hightable.dossier_text import dossier_lines
-from hightable.sentences import with_sentences
-from hightable.service.lookup import member_refusal
-from hightable.stories import StoryError, load_story, play
+
+if TYPE_CHECKING:
+    from hightable.core import Event, State
 
 
 @app.command("view")
@@ -34,6 +29,9 @@ def view_command(
     store: StoreOption = None,
 ) -> None:
     """Print the view of a world as of an instant, as JSON (or a member's dossier)."""
+    from hightable.core import Refusal
+    from hightable.core.instants import InstantError, parse_instant
+
     instant = None
     if at is not None:
         try:
@@ -43,7 +41,7 @@ def view_command(
     if target.endswith((".yaml", ".yml")) or Path(target).is_file():
         state, events = story_state(Path(target), instant)
     else:
-        with service_for(store) as service:
+        with service_for(store, target) as service:
             found = service.state_at(target, instant)
             if isinstance(found, Refusal):
                 fail(str(found), code=1)
@@ -53,6 +51,9 @@ def view_command(
 
 
 def story_state(story_path: Path, instant: str | None) -> tuple[State, list[Event]]:
+    from hightable.core import Refusal
+    from hightable.stories import StoryError, load_story, play
+
     try:
         story = load_story(story_path)
     except StoryError as error:
@@ -71,6 +72,13 @@ def story_state(story_path: Path, instant: str | None) -> tuple[State, list[Even
 
 
 def show(state: State, events: Sequence[Event], path: str | None, dossier_of: str | None) -> None:
+    from hightable.core import PathError, view
+    from hightable.core.dossier import dossier
+    from hightable.core.view import known_events, view_at
+    from hightable.dossier_text import dossier_lines
+    from hightable.sentences import with_sentences
+    from hightable.service.lookup import member_refusal
+
     if dossier_of is not None:
         missing = member_refusal(state, dossier_of)
         if missing is not None:

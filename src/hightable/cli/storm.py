@@ -6,18 +6,16 @@ import json
 import sys
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hightable.cli.app import StoreOption, app, err, fail, out
-from hightable.stories import StoryError, play_path
-from hightable.storm.generator import MixError, parse_mix
-from hightable.storm.run import Report, log_line, storm
-from hightable.storm.shapes import Fields
-from hightable.storm.shrink import shrink
-from hightable.storm.start import Start, StartError, from_cast, from_store, from_story
-from hightable.storm.story import write_story
+
+if TYPE_CHECKING:
+    from hightable.storm.run import Report
+    from hightable.storm.shapes import Fields
+    from hightable.storm.start import Start
 
 
 @app.command("storm")
@@ -44,6 +42,13 @@ def storm_command(
 ) -> None:
     """Storm a world with random commands; exit 1 if a promise broke (a failing story is
     written), 0 if every check held."""
+    from hightable.stories import StoryError, play_path
+    from hightable.storm.generator import MixError, parse_mix
+    from hightable.storm.run import log_line, storm
+    from hightable.storm.shrink import shrink
+    from hightable.storm.start import StartError
+    from hightable.storm.story import write_story
+
     try:
         weights = parse_mix(mix)
         start = starting_point(world_or_story, actors, store)
@@ -65,6 +70,8 @@ def storm_command(
 
 
 def starting_point(world_or_story: str | None, actors: int | None, store: str | None) -> Start:
+    from hightable.storm.start import StartError, from_cast, from_store, from_story
+
     if world_or_story is None:
         return from_cast(actors)
     if actors is not None:

@@ -9,15 +9,9 @@ from typing import Annotated
 
 import typer
 
-from hightable.cli.app import StoreOption, app, fail, out, progress_bar, service_for
+from hightable.cli.app import StoreOption, app, fail, out, service_for
 from hightable.cli.files import read_bounded
-from hightable.core import Refusal, to_dict
-from hightable.core.instants import InstantError, parse_instant
-from hightable.limits import (
-    import_bytes_max,
-    seq_max,
-)
-from hightable.sentences import sentence
+from hightable.limits import import_bytes_max, seq_max
 
 world_app = typer.Typer(help="Create and list the worlds of a store.", no_args_is_help=True)
 app.add_typer(world_app, name="world")
@@ -30,6 +24,9 @@ def world_new(
     store: StoreOption = None,
 ) -> None:
     """Create a world (WORLD-1)."""
+    from hightable.core import Refusal
+    from hightable.core.instants import InstantError, parse_instant
+
     try:
         instant = parse_instant(start)
     except InstantError as error:
@@ -44,8 +41,13 @@ def world_new(
 @world_app.command("list")
 def world_list(store: StoreOption = None) -> None:
     """The worlds of a store, with their size and clock."""
+    from hightable.store import store_url
+
     with service_for(store) as service:
-        for summary in service.worlds():
+        summaries = service.worlds()
+        if not summaries:
+            out.print(f"no world in {store_url(store)}; `hightable world new` creates one")
+        for summary in summaries:
             out.print(
                 f"{summary.world:<24} {summary.events:>9} events"
                 f"  {summary.start} .. {summary.clock}"
@@ -89,6 +91,9 @@ def log_command(
     store: StoreOption = None,
 ) -> None:
     """The events of a world, in order."""
+    from hightable.core import Refusal, to_dict
+    from hightable.sentences import sentence
+
     with service_for(store) as service:
         missing = service.world_refusal(world)
         if missing is not None:
@@ -110,6 +115,9 @@ def verify_command(
     world: Annotated[str, typer.Argument(help="The world's id.")], store: StoreOption = None
 ) -> None:
     """CHAIN-1: recompute the hash chain; name the first event whose bytes or order changed."""
+    from hightable.cli.progress import progress_bar
+    from hightable.core import Refusal
+
     with service_for(store) as service:
         with progress_bar("verifying", service.head_seq(world)) as progress:
             verdict = service.verify(world, progress)
@@ -129,11 +137,14 @@ def fork_command(
     store: StoreOption = None,
 ) -> None:
     """A what-if branch: a new world holding the log up to an instant."""
+    from hightable.core import Refusal
+    from hightable.core.instants import InstantError, parse_instant
+
     try:
         instant = parse_instant(at)
     except InstantError as error:
         fail(f"--at: {error}")
-    with service_for(store) as service:
+    with service_for(store, world) as service:
         forked = service.fork(world, new, instant)
     if isinstance(forked, Refusal):
         fail(str(forked), code=1)
@@ -149,6 +160,8 @@ def export_command(
     store: StoreOption = None,
 ) -> None:
     """A world's log as JSON lines, the exact bytes the chain seals."""
+    from hightable.cli.progress import progress_bar
+
     with service_for(store) as service:
         missing = service.world_refusal(world)
         if missing is not None:
@@ -157,9 +170,14 @@ def export_command(
             sink = output.open("wb") if output else sys.stdout.buffer
         except OSError as error:
             fail(f"--out: {output}: {error.strerror or error}")
+        written = 0
         try:
-            for body in service.export(world):
-                sink.write(body + b"\n")
+            with progress_bar("exporting", service.head_seq(world)) as meter:
+                for written, body in enumerate(service.export(world), start=1):
+                    sink.write(body + b"\n")
+                    if written % 1_000 == 0:
+                        meter(written)
+                meter(written)
         except BrokenPipeError:
             raise  # the reader of standard output went away: click leaves quietly
         except OSError as error:  # a full disk, say
@@ -167,6 +185,8 @@ def export_command(
         finally:
             if output:
                 sink.close()
+    if output:
+        out.print(f"exported {written} events of {world} to {output}")
 
 
 @app.command("import")
@@ -178,6 +198,9 @@ def import_command(
     store: StoreOption = None,
 ) -> None:
     """Create a world from an exported log, replaying it to check it."""
+    from hightable.cli.progress import progress_bar
+    from hightable.core import Refusal
+
     lines = read_bounded(file, import_bytes_max, "FILE").splitlines()
     with service_for(store) as service, progress_bar("importing", len(lines)) as progress:
         imported = service.import_lines(as_world, lines, progress)

@@ -182,7 +182,9 @@ def _expectation(name: str, line: int, expect: object) -> str | None:
     if isinstance(expect, dict) and set(expect) == {"refused"}:
         rule = str(expect["refused"])
         if rule not in RULES:
-            raise StoryError(name, line, f"expect: {rule!r} is no rule ID (see docs/rules.md)")
+            raise StoryError(
+                name, line, f"expect: {rule!r} is no rule ID (`hightable rules` lists them)"
+            )
         return rule
     raise StoryError(name, line, "expect: 'ok' or {refused: RULE-ID}")
 

@@ -14,7 +14,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from hightable.web.rules_page import rule_rows, rules_markdown
+from hightable.web.rules_page import rule_rows
 
 STATIC = resources.files("hightable.web") / "static"
 
@@ -47,7 +47,7 @@ def add_pages(app: FastAPI) -> None:
 
     @app.get("/rules", include_in_schema=False)
     def rules_page() -> HTMLResponse:
-        return HTMLResponse(RULES_PAGE.replace("{rows}", rule_rows(rules_markdown())))
+        return HTMLResponse(RULES_PAGE.replace("{rows}", rule_rows()))
 
 
 RULES_PAGE = """<!doctype html>
