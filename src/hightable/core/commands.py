@@ -22,6 +22,7 @@ from hightable.core.events import Event
 from hightable.core.instants import InstantError, is_canonical, parse_instant
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import State
+from hightable.core.suggest import allowed_values, did_you_mean, field_names
 from hightable.core.texts import SHOWN_LENGTH, escaped, first_surrogate_path, shown
 from hightable.limits import amount_max, id_length_max, instant_text_length_max, text_length_max
 
@@ -212,15 +213,22 @@ def _describe(error: str, raw: Mapping[str, object]) -> str:
     if match is None:
         return error[: SHOWN_LENGTH * 2]
     problem, where = match["problem"], (match["where"] or "").lstrip(".")[:SHOWN_LENGTH]
+    do = raw.get("do")
+    spec = COMMANDS.get(do) if isinstance(do, str) else None
     named = re.match(r"Object (missing required|contains unknown) field `(.+)`", problem)
     if named:
         path = f"{where}.{named[2][:SHOWN_LENGTH]}" if where else named[2][:SHOWN_LENGTH]
         if path == "do":
             return "do: missing; say which command (register, transfer, ...)"
-        kind = "missing" if named[1].startswith("missing") else "unknown field"
-        return f"{path}: {kind}" + (f" for {raw.get('do')}" if kind == "unknown field" else "")
+        if named[1].startswith("missing"):
+            return f"{path}: missing"
+        fields = field_names(spec.cls, where) if spec else []
+        return f"{path}: unknown field for {do}" + did_you_mean(named[2], fields)
     if where == "do":
-        return f"do: unknown command {shown(raw.get('do'))}"
+        return f"do: unknown command {shown(do)}" + did_you_mean(do, COMMANDS)
     problem = problem[0].lower() + problem[1:]
     problem = problem.replace("`", "")
+    allowed = allowed_values(spec.cls, where) if spec and where else []
+    if allowed and problem.startswith("invalid enum value"):
+        problem += " (one of " + ", ".join(map(str, allowed)) + ")"
     return f"{where}: {problem}" if where else problem

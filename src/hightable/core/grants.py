@@ -23,6 +23,7 @@ from hightable.core.excommunicado import ExcommunicadoLifted
 from hightable.core.families import MemberAdmitted
 from hightable.core.hotels import HotelConsecrated, ManagerAppointed
 from hightable.core.state import State
+from hightable.core.suggest import did_you_mean
 from hightable.core.texts import shown
 from hightable.limits import amount_max
 
@@ -99,10 +100,7 @@ def read_grant(written: object) -> Grant | str:
             hotel, member = value.get("hotel"), value.get("member")
             if isinstance(hotel, str) and isinstance(member, str):
                 return RestoreManager(hotel, member)
-    return (
-        f"{shown(written)} is no grant (lift_excommunicado, {{admit: F}}, "
-        "{cancel_contracts_on: M}, {restore_manager: {hotel: H, member: M}}, {consecrate: H})"
-    )
+    return fault(written, GRANT_FORMS, "grant")
 
 
 def read_requirement(written: object) -> Requirement | str:
@@ -115,7 +113,54 @@ def read_requirement(written: object) -> Requirement | str:
             return MustEliminate(value)
         if kind == "pay" and type(value) is int and -amount_max <= value <= amount_max:
             return MustPay(value)
-    return f"{shown(written)} is no requirement ({{eliminate: M}}, swear_fealty, {{pay: N}})"
+    return fault(written, REQUIREMENT_FORMS, "requirement")
+
+
+# Each form by its key: how it is written and what its value is (None: a word alone).
+GRANT_FORMS: dict[str, tuple[str, str] | None] = {
+    "lift_excommunicado": None,
+    "admit": ("{admit: F}", "a family's id"),
+    "cancel_contracts_on": ("{cancel_contracts_on: M}", "a member's id"),
+    "restore_manager": (
+        "{restore_manager: {hotel: H, member: M}}",
+        "a mapping of hotel and member",
+    ),
+    "consecrate": ("{consecrate: H}", "a hotel's id"),
+}
+REQUIREMENT_FORMS: dict[str, tuple[str, str] | None] = {
+    "eliminate": ("{eliminate: M}", "a member's id"),
+    "swear_fealty": None,
+    "pay": ("{pay: N}", f"a whole number of coins, at most {amount_max:,}"),
+}
+
+
+def fault(written: object, forms: dict[str, tuple[str, str] | None], what: str) -> str:
+    """What is wrong with a written grant or requirement, in plain words, and its forms."""
+    listing = ", ".join(form[0] if form else key for key, form in forms.items())
+    return f"{_problem(written, forms, what)} (a {what} is one of {listing})"
+
+
+def _problem(written: object, forms: dict[str, tuple[str, str] | None], what: str) -> str:
+    if isinstance(written, dict) and len(written) == 1:
+        ((key, value),) = written.items()
+        form = forms.get(key)
+        if form and isinstance(value, dict):
+            has = ", ".join(map(str, value)) or "nothing"
+            return f"{key}: holds {has}; it is {form[1]}, nothing else"
+        if form:
+            return f"{key}: {shown(value)} is not {form[1]}"
+        if key in forms:
+            return f"{key} is written alone, as a word, not as a key with a value"
+        return f"{shown(key)} is no {what}{did_you_mean(key, forms)}"
+    if isinstance(written, dict):
+        keys = ", ".join(map(shown, written)) or "none"
+        return f"a {what} has one key, and this has {len(written)} ({keys})"
+    if isinstance(written, str):
+        form = forms.get(written)
+        if form:
+            return f"{written} needs a value, {form[1]}: {form[0]}"
+        return f"{shown(written)} is no {what}{did_you_mean(written, forms)}"
+    return f"a {what} is a word or a mapping of one key, not {shown(written)}"
 
 
 def grants_of(written: Iterable[object]) -> list[Grant]:
