@@ -31,10 +31,14 @@ if TYPE_CHECKING:
 
 # Limits: a value past them is malformed (CMD-1), not a slow disaster. Every text, at any depth,
 # is also Unicode scalar values only (texts.py); a negative amount within the limit is COIN-1.
-Id = Annotated[str, Meta(max_length=id_length_max)]
-Text = Annotated[str, Meta(max_length=text_length_max)]
-Amount = Annotated[int, Meta(ge=-amount_max, le=amount_max)]
-InstantText = Annotated[str, Meta(max_length=instant_text_length_max)]
+# Their descriptions are what the catalogue and the schemas say of each type (`hightable
+# commands`); the slug of an id is the core's check (ID-1), not the parser's.
+Id = Annotated[str, Meta(max_length=id_length_max, description="an id: a slug (ID-1)")]
+Text = Annotated[str, Meta(max_length=text_length_max, description="a text")]
+Amount = Annotated[int, Meta(ge=-amount_max, le=amount_max, description="a whole number of coins")]
+InstantText = Annotated[
+    str, Meta(max_length=instant_text_length_max, description="an instant, ISO-8601 (UTC)")
+]
 
 # Judged with fullmatch: `$` would let a trailing newline through.
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")

@@ -20,7 +20,7 @@ from hightable.core.instants import LAST, InstantError, add_minutes
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import State, clear_deadline, set_deadline, update
 
-GraceMinutes = Annotated[int, Meta(ge=0, le=100 * 525_600)]  # up to a hundred years
+GraceMinutes = Annotated[int, Meta(ge=0, le=100 * 525_600, description="minutes")]  # 100 years
 
 
 @event_type

@@ -25,11 +25,55 @@ from hightable.core.hotels import HotelConsecrated, ManagerAppointed
 from hightable.core.state import State
 from hightable.core.suggest import did_you_mean
 from hightable.core.texts import shown
-from hightable.limits import amount_max
+from hightable.limits import amount_max, id_length_max
 
+
+def _one_key(key: str, value: dict[str, object]) -> dict[str, object]:
+    return {
+        "type": "object",
+        "properties": {key: value},
+        "required": [key],
+        "additionalProperties": False,
+    }
+
+
+_ID = {"type": "string", "maxLength": id_length_max}
+# The written forms as JSON Schema, for the catalogue, the OpenAPI and the story schema; what
+# checks them is `read_grant` and `read_requirement`, which name what is wrong.
+GRANT_SCHEMA: dict[str, object] = {
+    "description": "a grant (§8)",
+    "oneOf": [
+        {"const": "lift_excommunicado"},
+        _one_key("admit", _ID),
+        _one_key("cancel_contracts_on", _ID),
+        _one_key(
+            "restore_manager",
+            {
+                "type": "object",
+                "properties": {"hotel": _ID, "member": _ID},
+                "required": ["hotel", "member"],
+                "additionalProperties": False,
+            },
+        ),
+        _one_key("consecrate", _ID),
+    ],
+}
+REQUIREMENT_SCHEMA: dict[str, object] = {
+    "description": "a requirement (§8)",
+    "oneOf": [
+        _one_key("eliminate", _ID),
+        {"const": "swear_fealty"},
+        _one_key("pay", {"type": "integer", "minimum": -amount_max, "maximum": amount_max}),
+    ],
+}
 # Grants or requirements as a command writes them: each item is read by `read_grant` or
 # `read_requirement`, which name what is wrong with it.
-Written = Annotated[list[object], Meta(max_length=16)]
+Grants = Annotated[
+    list[Annotated[object, Meta(extra_json_schema=GRANT_SCHEMA)]], Meta(max_length=16)
+]
+Requirements = Annotated[
+    list[Annotated[object, Meta(extra_json_schema=REQUIREMENT_SCHEMA)]], Meta(max_length=16)
+]
 
 
 class LiftExcommunicado(msgspec.Struct, frozen=True, gc=False):

@@ -20,13 +20,14 @@ from hightable.core.families import MemberExiled, check_unattached
 from hightable.core.grants import (
     Admit,
     Consecrate,
+    Grants,
     LiftExcommunicado,
     MustEliminate,
     MustPay,
     MustSwearFealty,
     Requirement,
+    Requirements,
     RestoreManager,
-    Written,
     described,
     first_problem,
     grant_events,
@@ -105,8 +106,8 @@ class FealtySworn(Event, tag="fealty_sworn"):
 class OfferTerms(Command, tag="offer_terms"):
     terms: Id
     to: Id
-    grants: Written
-    requires: Written
+    grants: Grants
+    requires: Requirements
     grant_on: Literal["accept", "fulfil"]
     deadline: InstantText | None = None
 
