@@ -109,5 +109,5 @@ def test_commands_json_holds_each_command_with_its_schema() -> None:
     assert 0 == code and 1 == document["format"]
     mint = next(each for each in document["commands"] if each["do"] == "mint")
     assert {"do", "who", "fields", "rules", "example", "schema"} == set(mint)
-    assert ["mint"] == mint["schema"]["properties"]["do"]["enum"]
+    assert {"const": "mint"} == mint["schema"]["properties"]["do"]
     assert "The table alone (ROLE-1)." == mint["who"]

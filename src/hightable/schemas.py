@@ -24,6 +24,8 @@ def _components(ref_template: str) -> tuple[dict[str, str], dict[str, Schema]]:
     classes = [spec.cls for spec in COMMANDS.values()]
     refs, components = msgspec.json.schema_components(classes, ref_template=ref_template)
     names = {do: ref["$ref"].rpartition("/")[2] for do, ref in zip(COMMANDS, refs, strict=True)}
+    for do, name in names.items():  # one value: a constant, and a client's literal
+        components[name]["properties"]["do"] = {"const": do}
     return names, components
 
 
