@@ -8,6 +8,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from jsonschema import Draft202012Validator
+
 from cli_helpers import run
 from hightable.catalogue import as_markdown, catalogue
 from hightable.core import COMMANDS, RULES, Command, Ledger, Outcome, Refusal
@@ -111,3 +113,15 @@ def test_commands_json_holds_each_command_with_its_schema() -> None:
     assert {"do", "who", "fields", "rules", "example", "schema"} == set(mint)
     assert {"const": "mint"} == mint["schema"]["properties"]["do"]
     assert "The table alone (ROLE-1)." == mint["who"]
+
+
+def test_every_example_meets_the_command_schema_hightable_schema_prints() -> None:
+    """`hightable schema commands`: one of the commands, and each catalogue example meets it
+    while a mistyped one does not."""
+    code, output = run("schema", "commands")
+    schema = json.loads(output)
+    assert 0 == code and len(COMMANDS) == len(schema["oneOf"])
+    validator = Draft202012Validator(schema)
+    for entry in catalogue():
+        assert validator.is_valid(entry.example), entry.do
+        assert not validator.is_valid({**entry.example, "do": entry.do + "x"})
