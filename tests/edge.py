@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from msgspec import inspect
+from msgspec import inspect, structs
 
 from hightable.core import COMMANDS
 
@@ -40,8 +40,18 @@ def is_text(kind: Any) -> bool:
     return isinstance(kind, inspect.StrType)
 
 
+def bare(kind: Any) -> Any:
+    """The type without its annotations (a description is `Metadata` around the type)."""
+    if isinstance(kind, inspect.Metadata):
+        return bare(kind.type)
+    if isinstance(kind, inspect.UnionType):
+        return inspect.UnionType(tuple(bare(t) for t in kind.types))
+    return kind
+
+
 def fields_of(do: str) -> list[Any]:
-    return list(inspect.type_info(COMMANDS[do].cls).fields)
+    fields = inspect.type_info(COMMANDS[do].cls).fields
+    return [structs.replace(field, type=bare(field.type)) for field in fields]
 
 
 def base_command(do: str) -> dict[str, Any]:

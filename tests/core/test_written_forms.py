@@ -77,9 +77,30 @@ def test_a_grant_not_written_as_section_8_says_is_a_problem_listing_the_forms(
     problem = read_grant(written)
     assert isinstance(problem, str)
     assert problem.endswith(
-        "is no grant (lift_excommunicado, {admit: F}, {cancel_contracts_on: M}, "
+        "(a grant is one of lift_excommunicado, {admit: F}, {cancel_contracts_on: M}, "
         "{restore_manager: {hotel: H, member: M}}, {consecrate: H})"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "problem"),
+    [
+        ({"pay": 1.5}, "pay: 1.5 is not a whole number of coins, at most 1,000,000,000,000,000"),
+        ({"pay": True}, "pay: True is not a whole number of coins"),
+        ({"pey": 5}, "'pey' is no requirement; did you mean pay?"),
+        ({"swear_fealty": 1}, "swear_fealty is written alone, as a word, not as a key"),
+        ("eliminate", "eliminate needs a value, a member's id: {eliminate: M}"),
+        ({"pay": 1, "eliminate": "x"}, "a requirement has one key, and this has 2"),
+        (5, "a requirement is a word or a mapping of one key, not 5"),
+    ],
+)
+def test_a_bad_requirement_is_told_in_plain_words(written: object, problem: str) -> None:
+    """The fault itself, not the value's Python form: `{'pay': 1.5}` is a pay of no whole
+    number of coins."""
+    told = read_requirement(written)
+    assert isinstance(told, str)
+    assert told.startswith(problem)
+    assert "{'" not in told
 
 
 def test_a_pay_of_a_boolean_is_no_requirement() -> None:

@@ -17,6 +17,7 @@ from hightable.api.body_limit import BodyLimit
 from hightable.api.errors import Unexpected, add_error_handlers
 from hightable.api.models import RefusalBody
 from hightable.api.routes import ROUTERS
+from hightable.api.routes.commands import document_commands
 from hightable.limits import body_bytes_max, timelines_server_default
 from hightable.service import WorldService
 from hightable.store import open_store
@@ -60,6 +61,7 @@ def create_app(store_url: str | None = None, timelines: int = timelines_server_d
     add_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    document_commands(app)
     add_pages(app)
     return app
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, WithJsonSchema
 
 from hightable.limits import batch_length_max, id_length_max, instant_text_length_max
+from hightable.schemas import command_schemas, command_union, rule_ids
 
-CommandBody = dict[str, object]
 COMMAND_DOC = (
     "A command of the rulebook (§16): `do`, `by`, `at` and the command's fields, with an "
-    "optional `cid` for safe retries (IDEM-1). A malformed one is refused with CMD-1 (422)."
+    "optional `cid` for safe retries (IDEM-1); each command's fields are its own schema, as "
+    "`hightable commands` lists them. A malformed one is refused with CMD-1 (422)."
 )
 COMMAND_EXAMPLE = {
     "do": "transfer",
@@ -21,6 +22,20 @@ COMMAND_EXAMPLE = {
     "amount": 5,
     "cid": "pay-winston-1",
 }
+# A command is documented as one schema per command, told apart by `do` (read from the core's
+# registry), but validated by the core alone: its CMD-1 names the field, in every door's words.
+COMMAND_SCHEMAS = "#/components/schemas/{name}"
+COMMAND_NAMES, COMMAND_COMPONENTS = command_schemas(COMMAND_SCHEMAS)
+CommandBody = Annotated[
+    dict[str, object],
+    WithJsonSchema(
+        {
+            "description": COMMAND_DOC,
+            "examples": [COMMAND_EXAMPLE],
+            **command_union(COMMAND_NAMES, COMMAND_SCHEMAS),
+        }
+    ),
+]
 
 
 class Request(BaseModel):
@@ -29,10 +44,13 @@ class Request(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
 
+RULE_IDS: list[JsonValue] = [*rule_ids()]  # documented only: the rule of a refusal is the core's
+
+
 class RefusalBody(BaseModel):
     """Why a request was refused: the rule, its title and the facts."""
 
-    rule: str = Field(examples=["COIN-2"])
+    rule: str = Field(examples=["COIN-2"], json_schema_extra={"enum": RULE_IDS})
     title: str = Field(examples=["No balance may go below zero"])
     message: str = Field(examples=["john holds 3 coins; the transfer needs 5"])
 

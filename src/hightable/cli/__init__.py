@@ -1,6 +1,7 @@
 """The `hightable` command: stories, stored worlds, and looking inside them."""
 
 from hightable.cli import (  # noqa: F401  (each registers its commands)
+    catalogue,
     commands,
     coverage,
     demo,

@@ -6,6 +6,8 @@ from hightable.core.commands import Authority, Command
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import TABLE, State
 
+OFFICE_HOLDERS = {"adjudicator": "the adjudicator", "elder": "the elder", "seat": "a seat holder"}
+
 
 def holds_office(state: State, actor: str, *offices: str) -> bool:
     member = state.members.get(actor)
@@ -13,8 +15,10 @@ def holds_office(state: State, actor: str, *offices: str) -> bool:
 
 
 def the_table(state: State, cmd: Command) -> Refusal | None:
-    """ROLE-1: commands of the High Table itself (§13's first row; for `mint` it is also how
-    COIN-3's "only table mints" is kept, refused with ROLE-1 as §13 says).
+    """The table alone (ROLE-1).
+
+    Commands of the High Table itself (§13's first row; for `mint` it is also how COIN-3's
+    "only table mints" is kept, refused with ROLE-1 as §13 says).
 
     Not the HTTP API's check of a table token, which is ACCESS-2's.
     """
@@ -24,7 +28,7 @@ def the_table(state: State, cmd: Command) -> Refusal | None:
 
 
 def any_member(state: State, cmd: Command) -> Refusal | None:
-    """ROLE-1: a living member acting for themselves; the table is no member."""
+    """Any living member, acting for themselves; the table is no member (ROLE-1)."""
     if cmd.by == TABLE:
         return refuse("ROLE-1", f"{cmd.do} is a member's act; the table cannot {cmd.do}")
     return None
@@ -39,4 +43,7 @@ def offices(*allowed: str, rule: str, table: bool = False) -> Authority[Command]
             return None
         return refuse(rule, f"only {who} may {cmd.do}; {cmd.by} holds no such office")
 
+    named = ["the table"] * table + [OFFICE_HOLDERS[office] for office in allowed]
+    spoken = ", ".join(named[:-1]) + " or " + named[-1] if len(named) > 1 else named[0]
+    authorize.__doc__ = f"Only {spoken} ({rule})."  # the catalogue's words of who may issue it
     return authorize

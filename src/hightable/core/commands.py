@@ -22,6 +22,7 @@ from hightable.core.events import Event
 from hightable.core.instants import InstantError, is_canonical, parse_instant
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import State
+from hightable.core.suggest import allowed_values, did_you_mean, field_names
 from hightable.core.texts import SHOWN_LENGTH, escaped, first_surrogate_path, shown
 from hightable.limits import (
     amount_max,
@@ -36,11 +37,15 @@ if TYPE_CHECKING:
 
 # Limits: a value past them is malformed (CMD-1), not a slow disaster. Every text, at any depth,
 # is also Unicode scalar values only (texts.py); a negative amount within the limit is COIN-1.
-Id = Annotated[str, Meta(max_length=id_length_max)]
-Text = Annotated[str, Meta(max_length=text_length_max)]
-Amount = Annotated[int, Meta(ge=-amount_max, le=amount_max)]
-InstantText = Annotated[str, Meta(max_length=instant_text_length_max)]
-Note = Annotated[str, Meta(max_length=note_length_max)]
+# Their descriptions are what the catalogue and the schemas say of each type (`hightable
+# commands`); the slug of an id is the core's check (ID-1), not the parser's.
+Id = Annotated[str, Meta(max_length=id_length_max, description="an id: a slug (ID-1)")]
+Text = Annotated[str, Meta(max_length=text_length_max, description="a text")]
+Amount = Annotated[int, Meta(ge=-amount_max, le=amount_max, description="a whole number of coins")]
+InstantText = Annotated[
+    str, Meta(max_length=instant_text_length_max, description="an instant, ISO-8601 (UTC)")
+]
+Note = Annotated[str, Meta(max_length=note_length_max, description="a scene: free text")]
 
 # Judged with fullmatch: `$` would let a trailing newline through.
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
@@ -220,15 +225,22 @@ def _describe(error: str, raw: Mapping[str, object]) -> str:
     if match is None:
         return error[: SHOWN_LENGTH * 2]
     problem, where = match["problem"], (match["where"] or "").lstrip(".")[:SHOWN_LENGTH]
+    do = raw.get("do")
+    spec = COMMANDS.get(do) if isinstance(do, str) else None
     named = re.match(r"Object (missing required|contains unknown) field `(.+)`", problem)
     if named:
         path = f"{where}.{named[2][:SHOWN_LENGTH]}" if where else named[2][:SHOWN_LENGTH]
         if path == "do":
             return "do: missing; say which command (register, transfer, ...)"
-        kind = "missing" if named[1].startswith("missing") else "unknown field"
-        return f"{path}: {kind}" + (f" for {raw.get('do')}" if kind == "unknown field" else "")
+        if named[1].startswith("missing"):
+            return f"{path}: missing"
+        fields = field_names(spec.cls, where) if spec else []
+        return f"{path}: unknown field for {do}" + did_you_mean(named[2], fields)
     if where == "do":
-        return f"do: unknown command {shown(raw.get('do'))}"
+        return f"do: unknown command {shown(do)}" + did_you_mean(do, COMMANDS)
     problem = problem[0].lower() + problem[1:]
     problem = problem.replace("`", "")
+    allowed = allowed_values(spec.cls, where) if spec and where else []
+    if allowed and problem.startswith("invalid enum value"):
+        problem += " (one of " + ", ".join(map(str, allowed)) + ")"
     return f"{where}: {problem}" if where else problem

@@ -14,7 +14,7 @@ from hightable.core.engine import KINDS, Draft, applies
 from hightable.core.events import Event, event_type, sorted_keys
 from hightable.core.excommunicado import in_effect
 from hightable.core.grants import (
-    Written,
+    Grants,
     first_problem,
     grant_events,
     grant_refs,
@@ -34,8 +34,8 @@ SIDES: tuple[str, str] = ("challenger", "challenged")
 class DuelTerms(msgspec.Struct, forbid_unknown_fields=True):
     """What each outcome grants the winning side's principal (grants as in §8)."""
 
-    challenger_wins: Written = []
-    challenged_wins: Written = []
+    challenger_wins: Grants = []
+    challenged_wins: Grants = []
 
 
 @event_type

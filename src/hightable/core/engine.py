@@ -16,6 +16,7 @@ from hightable.core.commands import COMMANDS, C, Command, CommandSpec, digest, p
 from hightable.core.events import Event
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import TABLE, CidRecord, State
+from hightable.core.texts import shown
 from hightable.errors import Corrupt
 
 E = TypeVar("E", bound=Event)
@@ -195,11 +196,16 @@ def fall_deadlines(state: State, until: str, draft: Draft) -> tuple[State, list[
     return work, events
 
 
-def decide(state: State, cmd: Command) -> Outcome:
+# The event of a seq, from the log the state was built from: for words, never for a decision.
+Recall = Callable[[int], Event | None]
+
+
+def decide(state: State, cmd: Command, recall: Recall | None = None) -> Outcome:
     """Judge a typed command against the world as of its `at`; `state` is left as it was.
 
     The order of refusals is §13's: (CMD-1, ID-1 at parsing), TIME-1, IDEM-1, ID-3, ID-2,
-    LIFE-1, authority, then the chapter's own rules in the handler.
+    LIFE-1, authority, then the chapter's own rules in the handler. `recall`, when given, lets
+    an IDEM-1 refusal say how the command differs from the one its cid was first used for.
     """
     spec = COMMANDS[cmd.do]
     cid_digest = known = None
@@ -211,9 +217,8 @@ def decide(state: State, cmd: Command) -> Outcome:
     if cmd.at < state.clock:
         return refuse("TIME-1", f"{cmd.at} is before the world's clock, {state.clock}")
     if known is not None:
-        return refuse(
-            "IDEM-1", f"cid {cmd.cid!r} was used by another command (seq {known.first_seq})"
-        )
+        first = recall(known.first_seq) if recall else None
+        return refuse("IDEM-1", cid_reused(cmd, known.first_seq, first))
     if cmd.world is not None and cmd.world != state.world:  # ID-3, after IDEM-1 (§13)
         return refuse("ID-3", f"this is world {state.world!r}, not {cmd.world!r}")
     draft = Draft(state, cmd, cmd.at, cid_digest)
@@ -240,10 +245,26 @@ def decide(state: State, cmd: Command) -> Outcome:
     return Accepted(outcome)
 
 
-def handle(state: State, raw: object) -> Outcome:
+def handle(state: State, raw: object, recall: Recall | None = None) -> Outcome:
     """Parse a JSON-like command (CMD-1, ID-1) and decide it."""
     cmd = parse_command(raw)
-    return cmd if isinstance(cmd, Refusal) else decide(state, cmd)
+    return cmd if isinstance(cmd, Refusal) else decide(state, cmd, recall)
+
+
+def cid_reused(cmd: Command, first_seq: int, first: Event | None) -> str:
+    """IDEM-1: which fields differ between this command and the first event of its cid's."""
+    said = f"cid {cmd.cid!r} was used by another command (seq {first_seq})"
+    if first is None:
+        return f"{said}; a retry repeats that command exactly, a new command takes a new cid"
+    fields = ("by", "at", *(name for name in cmd.__struct_fields__ if name not in ("cid", "at")))
+    differ = [
+        f"{name} is {shown(getattr(cmd, name))}, not {shown(getattr(first, name))} as first sent"
+        for name in fields
+        if name in first.__struct_fields__ and getattr(cmd, name) != getattr(first, name)
+    ]
+    if not differ:
+        return f"{said}, {first.type}: a retry repeats that command exactly"
+    return f"{said}: {'; '.join(differ)}; a retry repeats the command exactly"
 
 
 def exists(state: State, kind: str, object_id: str) -> bool:

@@ -20,7 +20,7 @@ from hightable.core.instants import LAST, InstantError, add_minutes
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import State, clear_deadline, set_deadline, update
 
-GraceMinutes = Annotated[int, Meta(ge=0, le=100 * 525_600)]  # up to a hundred years
+GraceMinutes = Annotated[int, Meta(ge=0, le=100 * 525_600, description="minutes")]  # 100 years
 
 
 @event_type
@@ -103,13 +103,21 @@ def authorize_excommunicate(state: State, cmd: Excommunicate) -> Refusal | None:
     if not managed:
         return refuse("ROLE-1", f"{cmd.by} holds no office and manages no hotel")
     hotel = state.hotels.get(cmd.hotel) if cmd.hotel else None
-    if hotel is None or hotel.manager != cmd.by or cmd.member not in hotel.breached_by:
-        where = f"on the grounds of {cmd.hotel}" if cmd.hotel else "on grounds they manage"
-        managed_text = ", ".join(managed)
+    managed_text = ", ".join(managed)
+    if hotel is None:
         return refuse(
             "HOTEL-3",
-            f"{cmd.member} committed no breach {where} ({cmd.by} manages {managed_text})",
+            f"hotel: missing; {cmd.by} manages {managed_text} and excommunicates only for a"
+            " breach on those grounds: name the hotel",
         )
+    if hotel.manager != cmd.by:
+        return refuse(
+            "HOTEL-3",
+            f"{cmd.by} does not manage {cmd.hotel} ({cmd.by} manages {managed_text}): a manager"
+            " excommunicates only for a breach on their own grounds",
+        )
+    if cmd.member not in hotel.breached_by:
+        return refuse("HOTEL-3", f"{cmd.member} committed no breach on the grounds of {cmd.hotel}")
     return None
 
 

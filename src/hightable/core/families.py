@@ -96,7 +96,7 @@ def check_unattached(state: State, member_id: str, allowed: str | None = None) -
 
 
 def head_only(state: State, cmd: Admit | Exile | Enroll | Graduate) -> Refusal | None:
-    """FAMILY-1: only the family's head admits, exiles, enrolls and graduates."""
+    """The family's head alone (FAMILY-1): only they admit, exile, enroll and graduate."""
     head = state.families[cmd.family].head
     if cmd.by != head:
         return refuse("FAMILY-1", f"only {head}, the head of {cmd.family}, may {cmd.do}")
@@ -104,6 +104,7 @@ def head_only(state: State, cmd: Admit | Exile | Enroll | Graduate) -> Refusal |
 
 
 def table_or_adjudicator(state: State, cmd: Command) -> Refusal | None:
+    """The table or the adjudicator (ROLE-1)."""
     if cmd.by == TABLE or holds_office(state, cmd.by, "adjudicator"):
         return None
     return refuse("ROLE-1", f"only the table or the adjudicator may {cmd.do}; not {cmd.by}")

@@ -23,12 +23,57 @@ from hightable.core.excommunicado import ExcommunicadoLifted
 from hightable.core.families import MemberAdmitted
 from hightable.core.hotels import HotelConsecrated, ManagerAppointed
 from hightable.core.state import State
+from hightable.core.suggest import did_you_mean
 from hightable.core.texts import shown
-from hightable.limits import amount_max
+from hightable.limits import amount_max, id_length_max
 
+
+def _one_key(key: str, value: dict[str, object]) -> dict[str, object]:
+    return {
+        "type": "object",
+        "properties": {key: value},
+        "required": [key],
+        "additionalProperties": False,
+    }
+
+
+_ID = {"type": "string", "maxLength": id_length_max}
+# The written forms as JSON Schema, for the catalogue, the OpenAPI and the story schema; what
+# checks them is `read_grant` and `read_requirement`, which name what is wrong.
+GRANT_SCHEMA: dict[str, object] = {
+    "description": "a grant (§8)",
+    "oneOf": [
+        {"const": "lift_excommunicado"},
+        _one_key("admit", _ID),
+        _one_key("cancel_contracts_on", _ID),
+        _one_key(
+            "restore_manager",
+            {
+                "type": "object",
+                "properties": {"hotel": _ID, "member": _ID},
+                "required": ["hotel", "member"],
+                "additionalProperties": False,
+            },
+        ),
+        _one_key("consecrate", _ID),
+    ],
+}
+REQUIREMENT_SCHEMA: dict[str, object] = {
+    "description": "a requirement (§8)",
+    "oneOf": [
+        _one_key("eliminate", _ID),
+        {"const": "swear_fealty"},
+        _one_key("pay", {"type": "integer", "minimum": -amount_max, "maximum": amount_max}),
+    ],
+}
 # Grants or requirements as a command writes them: each item is read by `read_grant` or
 # `read_requirement`, which name what is wrong with it.
-Written = Annotated[list[object], Meta(max_length=16)]
+Grants = Annotated[
+    list[Annotated[object, Meta(extra_json_schema=GRANT_SCHEMA)]], Meta(max_length=16)
+]
+Requirements = Annotated[
+    list[Annotated[object, Meta(extra_json_schema=REQUIREMENT_SCHEMA)]], Meta(max_length=16)
+]
 
 
 class LiftExcommunicado(msgspec.Struct, frozen=True, gc=False):
@@ -99,10 +144,7 @@ def read_grant(written: object) -> Grant | str:
             hotel, member = value.get("hotel"), value.get("member")
             if isinstance(hotel, str) and isinstance(member, str):
                 return RestoreManager(hotel, member)
-    return (
-        f"{shown(written)} is no grant (lift_excommunicado, {{admit: F}}, "
-        "{cancel_contracts_on: M}, {restore_manager: {hotel: H, member: M}}, {consecrate: H})"
-    )
+    return fault(written, GRANT_FORMS, "grant")
 
 
 def read_requirement(written: object) -> Requirement | str:
@@ -115,7 +157,54 @@ def read_requirement(written: object) -> Requirement | str:
             return MustEliminate(value)
         if kind == "pay" and type(value) is int and -amount_max <= value <= amount_max:
             return MustPay(value)
-    return f"{shown(written)} is no requirement ({{eliminate: M}}, swear_fealty, {{pay: N}})"
+    return fault(written, REQUIREMENT_FORMS, "requirement")
+
+
+# Each form by its key: how it is written and what its value is (None: a word alone).
+GRANT_FORMS: dict[str, tuple[str, str] | None] = {
+    "lift_excommunicado": None,
+    "admit": ("{admit: F}", "a family's id"),
+    "cancel_contracts_on": ("{cancel_contracts_on: M}", "a member's id"),
+    "restore_manager": (
+        "{restore_manager: {hotel: H, member: M}}",
+        "a mapping of hotel and member",
+    ),
+    "consecrate": ("{consecrate: H}", "a hotel's id"),
+}
+REQUIREMENT_FORMS: dict[str, tuple[str, str] | None] = {
+    "eliminate": ("{eliminate: M}", "a member's id"),
+    "swear_fealty": None,
+    "pay": ("{pay: N}", f"a whole number of coins, at most {amount_max:,}"),
+}
+
+
+def fault(written: object, forms: dict[str, tuple[str, str] | None], what: str) -> str:
+    """What is wrong with a written grant or requirement, in plain words, and its forms."""
+    listing = ", ".join(form[0] if form else key for key, form in forms.items())
+    return f"{_problem(written, forms, what)} (a {what} is one of {listing})"
+
+
+def _problem(written: object, forms: dict[str, tuple[str, str] | None], what: str) -> str:
+    if isinstance(written, dict) and len(written) == 1:
+        ((key, value),) = written.items()
+        form = forms.get(key)
+        if form and isinstance(value, dict):
+            has = ", ".join(map(str, value)) or "nothing"
+            return f"{key}: holds {has}; it is {form[1]}, nothing else"
+        if form:
+            return f"{key}: {shown(value)} is not {form[1]}"
+        if key in forms:
+            return f"{key} is written alone, as a word, not as a key with a value"
+        return f"{shown(key)} is no {what}{did_you_mean(key, forms)}"
+    if isinstance(written, dict):
+        keys = ", ".join(map(shown, written)) or "none"
+        return f"a {what} has one key, and this has {len(written)} ({keys})"
+    if isinstance(written, str):
+        form = forms.get(written)
+        if form:
+            return f"{written} needs a value, {form[1]}: {form[0]}"
+        return f"{shown(written)} is no {what}{did_you_mean(written, forms)}"
+    return f"a {what} is a word or a mapping of one key, not {shown(written)}"
 
 
 def grants_of(written: Iterable[object]) -> list[Grant]:

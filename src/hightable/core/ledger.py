@@ -47,10 +47,13 @@ class Ledger:
     def execute(self, raw: object) -> Outcome:
         """Judge a command and, if it is accepted and the books still balance after it
         (INVARIANT-1), append its events."""
-        outcome = handle(self.state, raw)
+        outcome = handle(self.state, raw, self.recall)
         if isinstance(outcome, Accepted):
             return self.append(outcome.events) or outcome
         return outcome
+
+    def recall(self, seq: int) -> Event | None:
+        return self.events[seq - 1] if 0 < seq <= len(self.events) else None
 
     def append(self, events: Iterable[Event]) -> Refusal | None:
         """Seal events, apply them, and keep them only if the books still balance

@@ -20,13 +20,14 @@ from hightable.core.families import MemberExiled, check_unattached
 from hightable.core.grants import (
     Admit,
     Consecrate,
+    Grants,
     LiftExcommunicado,
     MustEliminate,
     MustPay,
     MustSwearFealty,
     Requirement,
+    Requirements,
     RestoreManager,
-    Written,
     described,
     first_problem,
     grant_events,
@@ -105,8 +106,8 @@ class FealtySworn(Event, tag="fealty_sworn"):
 class OfferTerms(Command, tag="offer_terms"):
     terms: Id
     to: Id
-    grants: Written
-    requires: Written
+    grants: Grants
+    requires: Requirements
     grant_on: Literal["accept", "fulfil"]
     deadline: InstantText | None = None
 
@@ -192,7 +193,7 @@ def decide_accept_terms(state: State, cmd: AcceptTerms, draft: Draft) -> list[Ev
     if cmd.by != terms.to:  # TERMS-1
         return refuse("TERMS-1", f"{cmd.terms} were offered to {terms.to}, not {cmd.by}")
     if terms.state != "offered":  # TERMS-1
-        return refuse("TERMS-1", f"{cmd.terms} are {terms.state}; terms are accepted once")
+        return refuse("TERMS-1", not_acceptable(cmd, terms))
     for grant in grants_of(terms.grants):
         if isinstance(grant, Admit):
             refusal = check_unattached(state, terms.to, allowed=grant.family)
@@ -204,6 +205,17 @@ def decide_accept_terms(state: State, cmd: AcceptTerms, draft: Draft) -> list[Ev
     if not terms.requires:
         events += fulfilment(draft, cmd.terms, terms)
     return events
+
+
+def not_acceptable(cmd: AcceptTerms, terms: Terms) -> str:
+    """Why terms no longer offered cannot be accepted: the fact, not a guess."""
+    if terms.state == "expired":
+        return (
+            f"{cmd.terms} expired at {terms.deadline}: terms past their deadline cannot be accepted"
+        )
+    if terms.state == "renounced":
+        return f"{cmd.terms} were renounced: renounced terms are not accepted"
+    return f"{cmd.terms} were accepted already ({terms.state}): terms are accepted once"
 
 
 @command(RenounceTerms, authority=any_member, refs={"terms": "terms"})

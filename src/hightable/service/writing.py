@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from hightable.checked import read_events
 from hightable.core import (
     Accepted,
     Command,
@@ -171,6 +172,16 @@ class Writer:
             raise
         return True
 
+    def _recall(self, world: str, seq: int) -> Event | None:
+        """The stored event at `seq` (read through the chain from the record before it), for
+        an IDEM-1 refusal's words; None if it is not stored yet or cannot be read."""
+        try:
+            records = self.store.read(world, max(seq - 2, 0), until_seq=seq)
+            events = list(read_events(records, world, seq - 1, anchored=seq > 1))
+        except HightableError:
+            return None
+        return events[-1] if events and events[-1].seq == seq else None
+
     def _plan(
         self,
         world: str,
@@ -188,7 +199,7 @@ class Writer:
                 plan.outcomes.append(faults.get(index) or command)  # type: ignore[arg-type]
                 continue
             try:
-                outcome = decide(state, command)
+                outcome = decide(state, command, lambda seq: self._recall(world, seq))
                 if isinstance(outcome, Accepted):
                     evolve_all(state, outcome.events)
                     broken = check_ledger(state)

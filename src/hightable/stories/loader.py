@@ -37,6 +37,7 @@ class Step:
     at: str  # the instant the step happens (a check: the clock it was written after)
     command: dict[str, object] | None = None
     expect: str | None = None  # None: accepted; else the rule ID of the refusal expected
+    dated: bool = True  # False: no `at` was written, the step is a minute after the one before
     check: dict[str, object] = field(default_factory=dict)
 
 
@@ -90,7 +91,7 @@ def _parse_yaml(name: str, text: str) -> tuple[object, list[int]]:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 if mark else 1
         problem = getattr(error, "problem", None) or str(error)
-        raise StoryError(name, line, f"not valid YAML: {problem}") from None
+        raise StoryError(name, line, f"not valid YAML: {problem}{_usual_cause(problem)}") from None
     except RecursionError:
         raise StoryError(name, loader.line + 1, "not valid YAML: nested too deeply") from None
     except (ValueError, OverflowError) as error:  # a value YAML reads but Python cannot hold
@@ -103,6 +104,16 @@ def _parse_yaml(name: str, text: str) -> tuple[object, list[int]]:
             if key.value == "steps" and isinstance(value, yaml.SequenceNode):
                 lines = [item.start_mark.line + 1 for item in value.value]
     return data, lines
+
+
+def _usual_cause(problem: str) -> str:
+    """What a YAML parser's complaint usually means in a story."""
+    if problem.startswith("mapping values are not allowed") or problem.endswith("but got ':'"):
+        return (
+            " (usually an unquoted colon inside a value, as in a title or text: quote the"
+            ' value, "John: Wick")'
+        )
+    return ""
 
 
 def _check_nodes(name: str, root: yaml.Node) -> None:
@@ -173,7 +184,7 @@ def _build_step(name: str, line: int, raw: object, last: str) -> Step:
     expect = _expectation(name, line, raw.get("expect", "ok"))
     command = {str(key): plain(value) for key, value in raw.items() if key not in ("at", "expect")}
     command["at"] = at
-    return Step(line, at, command=command, expect=expect)
+    return Step(line, at, command=command, expect=expect, dated="at" in raw)
 
 
 def _expectation(name: str, line: int, expect: object) -> str | None:

@@ -100,12 +100,22 @@ def play_step(ledger: Ledger, step: Step) -> Failure | None:
     if isinstance(outcome, Refusal):
         if outcome.rule == step.expect:
             return None
-        return Failure(step.line, expected, f"refused: {outcome}")
+        return Failure(step.line, expected, f"refused: {outcome}{undated_retry(step, outcome)}")
     if step.expect is None:
         return None
     events = ledger.events_of(outcome) if isinstance(outcome, (Accepted, Replayed)) else []
     kinds = ", ".join(event.type for event in events)
     return Failure(step.line, expected, f"accepted ({kinds})")
+
+
+def undated_retry(step: Step, refusal: Refusal) -> str:
+    """A retry step written without `at` is dated a minute after the step before: say so."""
+    if refusal.rule != "IDEM-1" or step.dated or " at is " not in refusal.message:
+        return ""
+    return (
+        " (this step has no at, so it is dated a minute after the step before: a retry gives"
+        " the at of the step it repeats)"
+    )
 
 
 def check_view(ledger: Ledger, step: Step) -> Failure | None:

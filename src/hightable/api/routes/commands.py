@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, FastAPI
 from fastapi.responses import JSONResponse
 
 from hightable.api.access import Service, Token, writer
 from hightable.api.errors import Refused, status_of
 from hightable.api.models import (
-    COMMAND_DOC,
-    COMMAND_EXAMPLE,
+    COMMAND_COMPONENTS,
     BatchItem,
     BatchRefused,
     BatchRequest,
@@ -27,10 +26,26 @@ from hightable.service import WorldService
 router = APIRouter(tags=["commands"])
 
 
+def document_commands(app: FastAPI) -> None:
+    """Add each command's schema to the OpenAPI's components, where the body's union names
+    them (api/models.py: CommandBody)."""
+    openapi = app.openapi
+
+    def with_commands() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schemas = openapi().setdefault("components", {}).setdefault("schemas", {})
+            taken = schemas.keys() & COMMAND_COMPONENTS.keys()
+            assert not taken, f"command schemas named as the API's own: {sorted(taken)}"
+            schemas.update(COMMAND_COMPONENTS)
+        return app.openapi_schema or openapi()
+
+    app.openapi = with_commands  # type: ignore[method-assign]
+
+
 @router.post("/worlds/{world}/commands", response_model=CommandAnswer)
 def send_command(
     world: str,
-    command: Annotated[CommandBody, Body(description=COMMAND_DOC, examples=[COMMAND_EXAMPLE])],
+    command: Annotated[CommandBody, Body()],
     service: Service,
     token: Token,
 ) -> CommandAnswer:
