@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import hashlib
 
+from test_contract import START, ticks
+
 from hightable.store import EventStore, Snapshot, open_store
 from hightable.store.migrations import LATEST
-from test_contract import START, ticks
 
 ISSUED = "2026-01-01T10:00:00Z"
 

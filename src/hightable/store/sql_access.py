@@ -41,8 +41,7 @@ class SqlAccess:
         def work(cursor: Cursor) -> str | None:
             cursor.execute(
                 self._sql(
-                    "SELECT holder FROM tokens WHERE world = ? AND hash = ?"
-                    " AND revoked_at IS NULL"
+                    "SELECT holder FROM tokens WHERE world = ? AND hash = ? AND revoked_at IS NULL"
                 ),
                 (world, token_hash),
             )
