@@ -8,10 +8,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hightable.limits import batch_length_max, id_length_max, instant_text_length_max
 
+label_max = 200
+
 CommandBody = dict[str, object]
 COMMAND_DOC = (
-    "A command of the rulebook (§16): `do`, `by`, `at` and the command's fields, with an "
-    "optional `cid` for safe retries (IDEM-1). A malformed one is refused with CMD-1 (422)."
+    "A command of the rulebook (§16): `do`, `by` and the command's fields, with an optional "
+    "`at` (default: the server's clock, or the world's clock if later: TIME-4) and an optional "
+    "`cid` for safe retries (IDEM-1). A malformed one is refused with CMD-1 (422)."
 )
 COMMAND_EXAMPLE = {
     "do": "transfer",
@@ -57,6 +60,32 @@ class WorldIssued(BaseModel):
 
 class IssueToken(Request):
     member: str = Field(description="The member the token acts as.", max_length=id_length_max)
+    label: str = Field("", description="A note to tell tokens apart.", max_length=label_max)
+
+
+class TokenListing(BaseModel):
+    """A token as the table sees it: never the token itself."""
+
+    id: str = Field(description="Names the token to revoke it; useless to present.")
+    member: str = Field(description="`table`, or the member it acts as.")
+    label: str
+    issued_at: str
+    revoked: bool
+    revoked_at: str | None = None
+
+
+class ArchiveWorld(Request):
+    archived: bool = Field(True, description="false: open the world to commands again.")
+
+
+class DeleteWorld(Request):
+    confirm: str = Field(description="The world's id again, to confirm.", max_length=id_length_max)
+
+
+class WorldState(BaseModel):
+    world: str
+    archived: bool
+    public: bool
 
 
 class TokenIssued(BaseModel):

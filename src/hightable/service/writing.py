@@ -159,7 +159,7 @@ class Writer:
             loaded = self.loader.load(world, held)
             if isinstance(loaded, Refusal):
                 return Batch([loaded] * len(commands), False)
-            if self.store.is_archived(world):
+            if commands and self.store.is_archived(world):
                 archived = refuse("WORLD-2", f"the world {world!r} is archived: read-only")
                 return Batch([archived] * len(commands), False)
             try:
