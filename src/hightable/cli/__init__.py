@@ -4,6 +4,7 @@ from hightable.cli import (  # noqa: F401  (each registers its commands)
     commands,
     coverage,
     look,
+    operate,
     serve,
     stories,
     storm,
