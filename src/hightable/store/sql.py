@@ -141,8 +141,11 @@ class SqlStore(SqlAccess, EventStore):
     def problem(self) -> str | None:
         try:
             version = self.schema_version()
-        except StoreError as error:
-            return str(error)
+        except StoreError:
+            try:  # once more: a connection the server dropped is opened afresh
+                version = self.schema_version()
+            except StoreError as error:
+                return str(error)
         if version != LATEST:
             return f"schema version {version}, not {LATEST}: restart to migrate"
         return None
