@@ -83,9 +83,8 @@ def revoked_everywhere(first: httpx.Client, second: httpx.Client) -> None:
     tick = {"by": "john", "do": "transfer", "to": "table", "amount": 0}
     on_second = World.__new__(World)
     on_second.__dict__.update(world.__dict__, client=second)
-    assert (
-        409 == on_second.send(john, **tick).status_code
-    )  # the token passes; the rule (COIN-1) refuses
+    # The token passes; the rule (COIN-1) refuses the command.
+    assert 409 == on_second.send(john, **tick).status_code
     listed = first.get(f"/worlds/{world.id}/tokens", headers=world.headers()).json()
     john_id = next(t["id"] for t in listed if t["member"] == "john")
     revoked = first.delete(f"/worlds/{world.id}/tokens/{john_id}", headers=world.headers())
