@@ -1,5 +1,6 @@
 """A PostgreSQL server of a test's own, on a free loopback port, that the test may stop and
-start again (the shared one on 5432 is never touched). Run as the `postgres` OS user."""
+start again (the shared one on 5432 is never touched). PostgreSQL refuses to run as root: as
+root, it runs as the `postgres` OS user; as anyone else, as that user."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ BIN = Path(os.environ.get("HIGHTABLE_POSTGRES_BIN", "/usr/lib/postgresql/15/bin"
 
 
 def available() -> bool:
-    return (BIN / "initdb").exists() and (BIN / "pg_ctl").exists() and bool(shutil.which("runuser"))
+    binaries = (BIN / "initdb").exists() and (BIN / "pg_ctl").exists()
+    return binaries and (os.geteuid() != 0 or bool(shutil.which("runuser")))
 
 
 class ThrowawayPostgres:
@@ -23,16 +25,14 @@ class ThrowawayPostgres:
         self.folder = Path(tempfile.mkdtemp(prefix="hightable-pg-"))
         self.data = self.folder / "data"
         self.port = free_port()
-        shutil.chown(self.folder, "postgres", "postgres")
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
         self._as_postgres(BIN / "initdb", "-D", self.data, "-A", "trust", "-U", "postgres")
         self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def _as_postgres(self, *command: object) -> None:
-        subprocess.run(
-            ["runuser", "-u", "postgres", "--", *map(str, command)],
-            check=True,
-            capture_output=True,
-        )
+        as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*as_user, *map(str, command)], check=True, capture_output=True)
 
     def start(self) -> None:
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"

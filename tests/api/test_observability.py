@@ -140,6 +140,11 @@ def test_metrics_are_scraped_and_parsed(
                 )
             for _ in range(2):
                 assert 409 == world.send(by="john", do="transfer", to="table", amount=5).status_code
+            feed = f"/worlds/{world.id}/feed?seconds=30"
+            with client.stream("GET", feed, headers=world.headers()) as stream:
+                chunks = stream.iter_text()  # held: a dropped iterator closes the stream
+                next(chunks)  # the feed is open
+                assert 1 == samples(base)[("hightable_feed_subscribers", ())]
         got = samples(base)
         assert 3 == got[("hightable_commands_total", (("outcome", "accepted"), ("rule", "")))]
         assert 2 == got[("hightable_commands_total", (("outcome", "refused"), ("rule", "COIN-2")))]
