@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
 from test_contract import START, ticks
 
+from hightable.errors import Archived
 from hightable.store import EventStore, Snapshot, open_store
 from hightable.store.migrations import LATEST
 
@@ -37,14 +39,20 @@ def test_tokens_are_listed_without_their_hash_and_a_revoked_one_is_refused(
     assert "2026-01-02T00:00:00Z" == store.tokens("w")[1].revoked_at
 
 
-def test_world_2_an_archived_world_is_marked_until_unarchived(store: EventStore) -> None:
-    store.create_world("w", START, ticks("w", 0))
+def test_world_2_an_archived_world_takes_no_append_until_unarchived(store: EventStore) -> None:
+    records = ticks("w", 1)
+    store.create_world("w", START, records[:1])
     store.create_world("v", START, ticks("v", 0))
     assert not store.is_archived("w")
     store.set_archived("w", True)
     assert store.is_archived("w") and not store.is_archived("v")
+    with pytest.raises(Archived):
+        store.append("w", records[1:])
+    assert 1 == store.head("w").seq  # type: ignore[union-attr]
     store.set_archived("w", False)
     assert not store.is_archived("w")
+    store.append("w", records[1:])
+    assert records == list(store.read("w"))
 
 
 def test_a_deleted_world_leaves_nothing_and_its_id_is_free_again(store: EventStore) -> None:

@@ -31,7 +31,7 @@ from hightable.core.chain import GENESIS, Record, seal
 from hightable.core.engine import evolve_all
 from hightable.core.invariants import check_ledger
 from hightable.core.rules import refuse
-from hightable.errors import Conflict, HightableError, StoreError, WorldExists
+from hightable.errors import Archived, Conflict, HightableError, StoreError, WorldExists
 from hightable.limits import conflict_retries_max
 from hightable.service.clock import DefaultAt, defaulting_at
 from hightable.service.held import Held, HeldWorlds, Loaded, Pending
@@ -159,9 +159,6 @@ class Writer:
             loaded = self.loader.load(world, held)
             if isinstance(loaded, Refusal):
                 return Batch([loaded] * len(commands), False)
-            if commands and self.store.is_archived(world):
-                archived = refuse("WORLD-2", f"the world {world!r} is archived: read-only")
-                return Batch([archived] * len(commands), False)
             try:
                 plan = self._plan(world, held, loaded, commands, faults)
             except _Faulted as fault:  # that command alone is answered; the rest decided again
@@ -176,7 +173,12 @@ class Writer:
                 if plan.records:
                     held.loaded = None  # decided, never stored: load it afresh next time
                 return Batch(plan.outcomes, not (atomic and refused))
-            if self._append(world, held, plan):
+            try:
+                appended = self._append(world, held, plan)
+            except Archived:  # read in the append's own transaction: nothing was stored
+                archived = refuse("WORLD-2", f"the world {world!r} is archived: read-only")
+                return Batch([archived] * len(commands), False)
+            if appended:
                 loaded.head = plan.records[-1]
                 self.policy.committed(held, plan)
                 return Batch(plan.outcomes, True)

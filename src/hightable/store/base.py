@@ -63,7 +63,8 @@ class EventLog(ABC):
     ) -> None:
         """Append records that continue the log's recorded head (`check_append`); and, in the
         same transaction, a snapshot of the state they lead to, when given. `NoSuchWorld` for
-        a world the store does not hold."""
+        a world the store does not hold; `Archived` for an archived one (WORLD-2), read in the
+        same transaction, so that nothing is appended once the archive is committed."""
 
     @abstractmethod
     def head(self, world: str) -> Record | None:

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Iterator, Sequence
 
 from hightable.core.chain import Record
-from hightable.errors import NoSuchWorld, WorldExists
+from hightable.errors import Archived, NoSuchWorld, WorldExists
 from hightable.store.base import (
     TOKEN_ID_LENGTH,
     EventStore,
@@ -43,6 +43,8 @@ class MemoryStore(EventStore):
             log = self._logs.get(world)
             if log is None:
                 raise NoSuchWorld(f"no world {world!r} in {self.url}")
+            if world in self._archived:
+                raise Archived(f"world {world} is archived")
             head = (log[-1].seq, log[-1].hash) if log else (0, "")
             check_tail(world, head, log[-2:][::-1])
             check_next(world, records, head)

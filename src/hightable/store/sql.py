@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from hightable.core.chain import Record
-from hightable.errors import Conflict, NoSuchWorld, StoreError, WorldExists
+from hightable.errors import Archived, Conflict, NoSuchWorld, StoreError, WorldExists
 from hightable.limits import read_page_records_max
 from hightable.store.base import (
     EventStore,
@@ -177,7 +177,7 @@ class SqlStore(SqlAccess, EventStore):
         self, world: str, records: Sequence[Record], snapshot: Snapshot | None = None
     ) -> None:
         def work(cursor: Cursor) -> None:
-            head = self._head_in(cursor, world, self.lock_row)
+            head = self._head_in(cursor, world, self.lock_row, writing=True)
             cursor.execute(
                 self._sql(
                     f"SELECT {COLUMNS} FROM events WHERE world = ? ORDER BY seq DESC LIMIT 2"
@@ -207,13 +207,20 @@ class SqlStore(SqlAccess, EventStore):
             (records[-1].seq, records[-1].hash, world),
         )
 
-    def _head_in(self, cursor: Cursor, world: str, lock: str = "") -> tuple[int, str]:
+    def _head_in(
+        self, cursor: Cursor, world: str, lock: str = "", writing: bool = False
+    ) -> tuple[int, str]:
+        """The world's recorded head; when `writing`, `Archived` for an archived world, read
+        with the head on the row the append holds (WORLD-2)."""
         cursor.execute(
-            self._sql(f"SELECT head_seq, head_hash FROM worlds WHERE world = ?{lock}"), (world,)
+            self._sql(f"SELECT head_seq, head_hash, archived FROM worlds WHERE world = ?{lock}"),
+            (world,),
         )
         row = cursor.fetchone()
         if row is None:
             raise NoSuchWorld(f"no world {world!r} in {self.url}")
+        if writing and row[2]:
+            raise Archived(f"world {world} is archived")
         return _int(row[0]), str(row[1])
 
     def recorded_head(self, world: str) -> tuple[int, str] | None:
