@@ -80,3 +80,8 @@ def test_play_keep_replace_deletes_then_keeps(store: str) -> None:
     code, fresh = run("play", STORY, "--keep", "new-one", "--replace")
     assert 0 == code and "deleted" not in fresh
     assert 2 == run("play", STORY, "--replace")[0]
+
+
+def test_serve_refuses_an_unknown_log_format_before_serving() -> None:
+    code, output = run("serve", "--store", "memory://", "--log-format", "xml")
+    assert 2 == code and "--log-format" in output and "json, text, none" in output

@@ -155,3 +155,28 @@ def test_metrics_are_scraped_and_parsed(
         assert ("hightable_timelines", ()) in got
     finally:
         stop_server(process)
+
+
+def test_a_text_line_holds_the_same_fields_and_settings_never_show_the_token() -> None:
+    from hightable.api.requestlog import line
+    from hightable.api.settings import ServerSettings
+
+    entry: dict[str, object] = {
+        "time": "2026-12-01T18:00:00.000Z",
+        "method": "POST",
+        "path": "/worlds/w/commands",
+        "status": 409,
+        "latency_ms": 1.5,
+        "world": "w",
+        "actor": "john",
+        "command": "transfer",
+        "outcome": "refused",
+        "rule": "COIN-2",
+    }
+    assert (
+        "2026-12-01T18:00:00.000Z POST /worlds/w/commands 409 1.5ms"
+        " world=w actor=john command=transfer outcome=refused rule=COIN-2"
+    ) == line(entry, "text")
+    assert entry == json.loads(line(entry, "json"))
+    settings = ServerSettings(operator_token="sekrit-token", log_format="json")
+    assert "sekrit" not in repr(settings) and "sekrit" not in str(settings)
