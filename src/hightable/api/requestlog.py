@@ -67,12 +67,18 @@ class AccessLog:
         notes: dict[str, object] = {}
         reset = _notes.set(notes)
         started = time.perf_counter()
-        status = 500
+        status = 500  # unless an answer starts
+        body_begun = False
 
         async def watching_send(message: Any) -> None:
-            nonlocal status
+            nonlocal status, body_begun
             if message["type"] == "http.response.start":
                 status = int(message["status"])
+            elif not body_begun and self.after is not None:
+                # The first bytes of the body: a stream (the live feed) has begun; the gauges
+                # see it now, not only when it ends.
+                body_begun = True
+                self.after()
             await send(message)
 
         try:
