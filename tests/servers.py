@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -15,6 +16,11 @@ from typing import Any
 import httpx
 
 START = "2019-05-17T17:00:00Z"
+# The operator's token of every test server (ACCESS-3), passed as its variable, never a flag.
+OPERATOR = "operator-" + uuid.uuid4().hex
+OPERATOR_HEADERS = {"Authorization": f"Bearer {OPERATOR}"}
+# Each server's standard error (its access log), by process id.
+LOGS: dict[int, Path] = {}
 
 
 def free_port() -> int:
@@ -23,31 +29,41 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(store_url: str, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    store_url: str, workers: int = 1, *options: str, operator: str | None = OPERATOR
+) -> tuple[subprocess.Popen[bytes], str]:
+    """A server on a free port; its standard error goes to a file (`server_log`), so that a
+    long access log never fills a pipe no one reads."""
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "hightable",
-            "serve",
-            "--store",
-            store_url,
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    env = {k: v for k, v in os.environ.items() if k != "HIGHTABLE_OPERATOR_TOKEN"}
+    if operator is not None:
+        env["HIGHTABLE_OPERATOR_TOKEN"] = operator
+    log = Path(tempfile.mkstemp(prefix="hightable-server-", suffix=".log")[1])
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "hightable",
+                "serve",
+                "--store",
+                store_url,
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+                *options,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+            env=env,
+        )
+    LOGS[process.pid] = log
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(
-                f"the server stopped: {process.stderr.read().decode() if process.stderr else ''}"
-            )
+            raise RuntimeError(f"the server stopped: {server_log(process)}")
         try:
             if httpx.get(f"{base}/health", timeout=1).status_code == 200:
                 return process, base
@@ -64,8 +80,14 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-    if process.stderr:
-        process.stderr.close()
+    log = LOGS.pop(process.pid, None)
+    if log is not None and not os.environ.get("HIGHTABLE_KEEP_SERVER_LOGS"):
+        log.unlink(missing_ok=True)
+
+
+def server_log(process: subprocess.Popen[bytes]) -> str:
+    """What the server wrote to standard error so far."""
+    return LOGS[process.pid].read_text(errors="replace")
 
 
 class World:
@@ -74,7 +96,11 @@ class World:
     def __init__(self, client: httpx.Client, public: bool = False):
         self.client = client
         self.id = f"w-{uuid.uuid4().hex[:10]}"
-        created = client.post("/worlds", json={"world": self.id, "start": START, "public": public})
+        created = client.post(
+            "/worlds",
+            json={"world": self.id, "start": START, "public": public},
+            headers=OPERATOR_HEADERS,
+        )
         assert 201 == created.status_code, created.text
         self.table = created.json()["table_token"]
         self.minute = 0

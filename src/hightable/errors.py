@@ -28,6 +28,10 @@ class WorldExists(StoreError):
     """WORLD-1: the world id is taken in this store."""
 
 
+class Archived(StoreError):
+    """WORLD-2: the world is archived, read-only; nothing was appended."""
+
+
 class NoSuchWorld(StoreError):
     """An append or a read named a world the store does not hold."""
 

@@ -227,6 +227,13 @@ class Timelines:
                     self._kept.popitem(last=False)
             return timeline
 
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def drop(self, world: str) -> None:
+        with self._lock:
+            self._kept.pop(world, None)
+
     def before(self, world: str, instant: str, head: int) -> State | None:
         """The state at a checkpoint before the instant, if timelines are kept. One that lags
         behind the log (`head` is its last seq) catches up in the background, and serves

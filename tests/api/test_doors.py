@@ -16,7 +16,7 @@ from hightable.api.errors import Refused
 from hightable.api.feed import resume_after
 from hightable.errors import StoreError
 from hightable.limits import body_bytes_max
-from servers import START, World, start_server, stop_server
+from servers import OPERATOR_HEADERS, START, World, start_server, stop_server
 
 # Instants that leave the calendar once moved to UTC, or that would not sort as text.
 OFF_CALENDAR = ["9999-12-31T23:59:59-01:00", "0001-01-01T00:30:00+01:00"]
@@ -72,7 +72,11 @@ def test_instants_off_the_calendar_are_cmd_1_naming_the_field(
             headers=world.headers(),
             json={"world": f"{world.id}-f", "at": instant},
         ),
-        "start": client.post("/worlds", json={"world": f"{world.id}-n", "start": instant}),
+        "start": client.post(
+            "/worlds",
+            json={"world": f"{world.id}-n", "start": instant},
+            headers=OPERATOR_HEADERS,
+        ),
     }
     for field, answer in answers.items():
         assert (422, "CMD-1") == (answer.status_code, answer.json()["rule"]), (field, answer.text)
@@ -104,7 +108,9 @@ def broken(tmp_path: Path) -> Iterator[tuple[httpx.Client, str, Path]]:
     process, base = start_server(f"sqlite:///{store}")
     try:
         with httpx.Client(base_url=base, timeout=30) as client:
-            created = client.post("/worlds", json={"world": "w", "start": START})
+            created = client.post(
+                "/worlds", json={"world": "w", "start": START}, headers=OPERATOR_HEADERS
+            )
             yield client, created.json()["table_token"], store
     finally:
         stop_server(process)

@@ -41,7 +41,8 @@ def test_each_command_has_its_own_schema_told_apart_by_do(openapi: dict[str, Any
     for do, ref in mapping.items():
         schema = schemas[ref.rpartition("/")[2]]
         assert {"const": do} == schema["properties"]["do"]
-        assert {"do", "by", "at"} <= set(schema["required"])
+        assert {"do", "by"} <= set(schema["required"])
+        assert "at" in schema["properties"] and "at" not in schema["required"]  # TIME-4
     batch = schemas["BatchRequest"]["properties"]["commands"]["items"]
     assert mapping == batch["discriminator"]["mapping"]
 

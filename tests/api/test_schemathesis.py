@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from servers import START, start_server, stop_server
+from servers import OPERATOR_HEADERS, START, start_server, stop_server
 
 CHECKS = ",".join(
     [
@@ -24,7 +24,9 @@ def test_schemathesis_finds_no_server_error_and_no_schema_break(tmp_path: Path) 
     """Generated requests against every operation but the endpless feed, with a real world."""
     process, base = start_server(f"sqlite:///{tmp_path / 'hightable.db'}")
     try:
-        created = httpx.post(f"{base}/worlds", json={"world": "fuzzed", "start": START}).json()
+        created = httpx.post(
+            f"{base}/worlds", json={"world": "fuzzed", "start": START}, headers=OPERATOR_HEADERS
+        ).json()
         token = created["table_token"]
         httpx.post(
             f"{base}/worlds/fuzzed/commands",

@@ -9,7 +9,7 @@ import httpx
 from hightable.core import decode_event
 from hightable.service import WorldService
 from hightable.store import open_store
-from servers import START, start_server, stop_server
+from servers import OPERATOR_HEADERS, START, start_server, stop_server
 
 PER_THREAD = 40
 
@@ -19,9 +19,9 @@ def test_two_servers_one_world_no_gap_no_duplicate_no_lost_command(postgres_url:
     servers = [start_server(postgres_url) for _ in range(2)]
     try:
         first = servers[0][1]
-        token = httpx.post(f"{first}/worlds", json={"world": "shard", "start": START}).json()[
-            "table_token"
-        ]
+        token = httpx.post(
+            f"{first}/worlds", json={"world": "shard", "start": START}, headers=OPERATOR_HEADERS
+        ).json()["table_token"]
         headers = {"Authorization": f"Bearer {token}"}
         for member in ("john", "sofia", "winston"):
             command = {

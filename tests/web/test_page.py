@@ -8,7 +8,7 @@ import uuid
 import httpx
 from playwright.sync_api import Page, expect
 
-from servers import SCREENSHOTS, Canon, hightable
+from servers import OPERATOR_HEADERS, SCREENSHOTS, Canon, hightable
 
 WORLD = "john-wick"
 
@@ -144,7 +144,10 @@ def test_a_dossier_opened_from_the_past_is_of_that_instant(page: Page, canon: Ca
 def test_a_private_world_needs_its_token_and_shows_with_it(page: Page, canon: Canon) -> None:
     world = f"w-{uuid.uuid4().hex[:8]}"
     created = httpx.post(
-        f"{canon.base}/worlds", json={"world": world, "start": "2019-05-17T17:00:00Z"}, timeout=30
+        f"{canon.base}/worlds",
+        json={"world": world, "start": "2019-05-17T17:00:00Z"},
+        headers=OPERATOR_HEADERS,
+        timeout=30,
     )
     token = created.json()["table_token"]
     page.goto(f"{canon.base}/w/{world}")

@@ -1,13 +1,16 @@
-"""Who may read and write a world over HTTP (ACCESS-1, ACCESS-2), and the request's parts that
-every route reads: the service, the token, an instant."""
+"""Who may create, read and write a world over HTTP (ACCESS-1, ACCESS-2, ACCESS-3), and the
+request's parts that every route reads: the service, the settings, the token, an instant."""
 
 from __future__ import annotations
 
+import hmac
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
 
 from hightable.api.errors import Refused, refused
+from hightable.api.requestlog import note
+from hightable.api.settings import ServerSettings
 from hightable.core.commands import is_slug
 from hightable.core.instants import InstantError, parse_instant
 from hightable.limits import token_length_max
@@ -35,7 +38,14 @@ def presented_token(
     return token
 
 
+def settings_of(request: Request) -> ServerSettings:
+    """What the operator chose for this server (made by `create_app`)."""
+    settings: ServerSettings = request.app.state.settings
+    return settings
+
+
 Service = Annotated[WorldService, Depends(service_of)]
+Settings = Annotated[ServerSettings, Depends(settings_of)]
 Token = Annotated[str | None, Depends(presented_token)]
 
 
@@ -47,7 +57,8 @@ def holder(service: WorldService, world: str, token: str | None) -> str | None:
         raise refused("ACCESS-2", f"this token is not for the world {world!r}")
     found = service.token_holder(world, token)
     if found is None:
-        raise refused("ACCESS-1", f"the token is not one of the world {world!r}")
+        raise refused("ACCESS-1", f"the token is not one of the world {world!r}, or was revoked")
+    note(actor=found)
     return found
 
 
@@ -75,6 +86,20 @@ def writer(service: WorldService, world: str, token: str | None, by: object) -> 
         raise refused("ACCESS-1", f"commands to {world!r} need a token of that world")
     if who != TABLE_HOLDER and by != who:
         raise refused("ACCESS-2", f"this token acts as {who}, not as {str(by)[:80]!r}")
+    if isinstance(by, str):
+        note(actor=by[:80])
+
+
+def operator(settings: ServerSettings, token: str | None) -> None:
+    """ACCESS-3: creating a world needs the operator's token, unless creation is open."""
+    if settings.open_creation:
+        return
+    if not settings.operator_token:
+        raise refused("ACCESS-3", "creating worlds over HTTP is closed on this server", 403)
+    # Compared in constant time: the answer's timing tells nothing of the token.
+    if not token or not hmac.compare_digest(token.encode(), settings.operator_token.encode()):
+        raise refused("ACCESS-3", "creating a world needs the operator's token", 401)
+    note(actor="operator")
 
 
 def table_only(service: WorldService, world: str, token: str | None) -> None:

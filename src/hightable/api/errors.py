@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from hightable.api.requestlog import note
 from hightable.core import Refusal
 from hightable.core.rules import refuse
 from hightable.errors import Corrupt, HightableError
@@ -36,7 +37,7 @@ def status_of(refusal: Refusal) -> int:
         return 422
     if refusal.rule == "ID-3":
         return 404
-    if refusal.rule == "ACCESS-1":
+    if refusal.rule in ("ACCESS-1", "ACCESS-3"):
         return 401
     if refusal.rule == "ACCESS-2":
         return 403
@@ -50,6 +51,7 @@ def refused(rule: str, message: str, status: int | None = None) -> Refused:
 
 
 def answer(refusal: Refusal, status: int) -> JSONResponse:
+    note(rule=refusal.rule)
     return JSONResponse(msgspec.to_builtins(refusal), status_code=status)
 
 

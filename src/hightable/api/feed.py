@@ -16,6 +16,14 @@ from hightable.service import WorldService
 POLL_SECONDS = 0.1
 KEEPALIVE_SECONDS = 15.0
 
+_subscribers = 0  # streams open now in this process
+
+
+def subscribers() -> int:
+    """How many live feeds this process serves now (read by the metrics)."""
+    return _subscribers
+
+
 _SEQ = re.compile(r"[0-9]{1,19}")  # ASCII decimal only: int() also reads " 5", "-1" and "١٢"
 
 
@@ -34,6 +42,18 @@ async def stream(
     service: WorldService, world: str, after: int, seconds: float, request: Request, names: bool
 ) -> AsyncIterator[str]:
     """Poll the store (any process may have written) and send what is new, in order."""
+    global _subscribers
+    _subscribers += 1
+    try:
+        async for chunk in _poll(service, world, after, seconds, request, names):
+            yield chunk
+    finally:
+        _subscribers -= 1
+
+
+async def _poll(
+    service: WorldService, world: str, after: int, seconds: float, request: Request, names: bool
+) -> AsyncIterator[str]:
     yield "retry: 1000\n\n"
     with anyio.move_on_after(seconds):
         idle = 0.0

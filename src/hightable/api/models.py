@@ -9,9 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, WithJsonSchema
 from hightable.limits import batch_length_max, id_length_max, instant_text_length_max
 from hightable.schemas import command_schemas, command_union, rule_ids
 
+label_max = 200
+
 COMMAND_DOC = (
-    "A command of the rulebook (§16): `do`, `by`, `at` and the command's fields, with an "
-    "optional `cid` for safe retries (IDEM-1); each command's fields are its own schema, as "
+    "A command of the rulebook (§16): `do`, `by` and the command's fields, with an optional "
+    "`at` (default: the server's clock, or the world's clock if later: TIME-4) and an optional "
+    "`cid` for safe retries (IDEM-1); each command's fields are its own schema, as "
     "`hightable commands` lists them. A malformed one is refused with CMD-1 (422)."
 )
 COMMAND_EXAMPLE = {
@@ -26,6 +29,9 @@ COMMAND_EXAMPLE = {
 # registry), but validated by the core alone: its CMD-1 names the field, in every door's words.
 COMMAND_SCHEMAS = "#/components/schemas/{name}"
 COMMAND_NAMES, COMMAND_COMPONENTS = command_schemas(COMMAND_SCHEMAS)
+for _name in COMMAND_NAMES.values():  # over HTTP, `at` may be left to the server (TIME-4)
+    _fields = COMMAND_COMPONENTS[_name]
+    _fields["required"] = [field for field in _fields.get("required", []) if field != "at"]
 CommandBody = Annotated[
     dict[str, object],
     WithJsonSchema(
@@ -75,6 +81,32 @@ class WorldIssued(BaseModel):
 
 class IssueToken(Request):
     member: str = Field(description="The member the token acts as.", max_length=id_length_max)
+    label: str = Field("", description="A note to tell tokens apart.", max_length=label_max)
+
+
+class TokenListing(BaseModel):
+    """A token as the table sees it: never the token itself."""
+
+    id: str = Field(description="Names the token to revoke it; useless to present.")
+    member: str = Field(description="`table`, or the member it acts as.")
+    label: str
+    issued_at: str
+    revoked: bool
+    revoked_at: str | None = None
+
+
+class ArchiveWorld(Request):
+    archived: bool = Field(True, description="false: open the world to commands again.")
+
+
+class DeleteWorld(Request):
+    confirm: str = Field(description="The world's id again, to confirm.", max_length=id_length_max)
+
+
+class WorldState(BaseModel):
+    world: str
+    archived: bool
+    public: bool
 
 
 class TokenIssued(BaseModel):

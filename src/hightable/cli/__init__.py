@@ -7,6 +7,7 @@ from hightable.cli import (  # noqa: F401  (each registers its commands)
     demo,
     look,
     migrate,
+    operate,
     serve,
     stories,
     storm,

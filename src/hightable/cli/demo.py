@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hightable.cli.app import StoreOption, app, fail, out, service_for
-from hightable.cli.serve import HostOption, PortOption, check_free, run_server
+from hightable.cli.serve import (
+    HostOption,
+    LogFormat,
+    OpenCreation,
+    OperatorToken,
+    PortOption,
+    check_free,
+    run_server,
+    server_settings,
+)
 from hightable.limits import timelines_server_default
 from hightable.resources import canon_folder
 
@@ -33,12 +42,18 @@ def demo_command(
         typer.Option(help="A folder of stories; default: the canon shipped with hightable."),
     ] = None,
     serve: Annotated[bool, typer.Option(help="Serve the page once the worlds are kept.")] = True,
+    operator_token: OperatorToken = None,
+    open_creation: OpenCreation = False,
+    log_format: LogFormat = "text",
 ) -> None:
     """Play the canon stories into public worlds, and serve their pages.
 
     Without --store, the worlds live in a temporary store for as long as the demo runs, so every
-    run shows the stories as they are now; with it, they are kept there."""
+    run shows the stories as they are now; with it, they are kept there, and a world kept from
+    an earlier version of its story is played again. World creation over HTTP stays closed unless
+    given the operator's token or --open-creation."""
     folder = stories or canon_folder()
+    settings = server_settings(operator_token, open_creation, None, log_format)
     if serve:
         check_free(host, port)  # before any work, so that a busy port leaves nothing behind
     with demo_store(store) as url:
@@ -46,7 +61,7 @@ def demo_command(
         out.print(f"{len(kept)} canon worlds in {url}: {', '.join(kept)}")
         out.print(f"open http://{host}:{port}/w/{FIRST_WORLD if FIRST_WORLD in kept else kept[0]}")
         if serve:
-            run_server(url, host, port, 1, timelines_server_default)
+            run_server(url, host, port, 1, timelines_server_default, settings)
 
 
 @contextmanager
@@ -65,7 +80,7 @@ def demo_store(given: str | None) -> Iterator[str]:
 
 def keep_canon(url: str, folder: Path) -> list[str]:
     """Each story as a public world named after its file; played again when it was edited since
-    its world was kept (a world kept from another version of the story is refused, not mixed)."""
+    its world was kept (the world kept from the other version is deleted first, not mixed)."""
     from hightable.stories import StoryError, load_story, play, story_paths
 
     paths = story_paths([folder])
@@ -88,15 +103,14 @@ def keep_world(service: WorldService, path: Path, world: str, events: list[Event
 
     if service.world_refusal(world) is None:
         stored = [drop_world(to_dict(event)) for event in service.log(world)]
-        if stored != [drop_world(to_dict(event)) for event in events]:
-            fail(
-                f"world {world} was kept from another version of {path}; "
-                "run the demo without --store, or with a store of its own"
-            )
-    else:
-        adopted = service.adopt(world, events)
-        if isinstance(adopted, Refusal):
-            fail(f"{path}: {adopted}")
+        if stored == [drop_world(to_dict(event)) for event in events]:
+            service.set_public(world, True)
+            return
+        service.delete(world)
+        out.print(f"world {world} was kept from another version of {path}: played again")
+    adopted = service.adopt(world, events)
+    if isinstance(adopted, Refusal):
+        fail(f"{path}: {adopted}")
     service.set_public(world, True)
 
 

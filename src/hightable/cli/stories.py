@@ -26,6 +26,9 @@ def play_command(
     keep: Annotated[
         str | None, typer.Option(help="Keep the world one story builds in the store, as this id.")
     ] = None,
+    replace: Annotated[
+        bool, typer.Option(help="With --keep: delete a world of that id first, then keep.")
+    ] = False,
     store: StoreOption = None,
 ) -> None:
     """Play every story; exit 0 only if every one passed."""
@@ -37,6 +40,8 @@ def play_command(
         fail("no story found in " + " ".join(map(str, paths)))
     if keep and len(files) != 1:
         fail(f"--keep keeps the world of one story; {len(files)} were named")
+    if replace and not keep:
+        fail("--replace replaces the world --keep names; give --keep")
     results = [play_path(path) for path in files]
     failed = sum(not result.passed for result in results)
     if as_json:
@@ -49,19 +54,22 @@ def play_command(
             out.print(result.line(), style=colour)
         out.print(f"{len(results) - failed} passed, {failed} failed")
     if keep and not failed:
-        keep_world(files[0], keep, store)
+        keep_world(files[0], keep, store, replace)
     raise typer.Exit(1 if failed else 0)
 
 
-def keep_world(path: Path, world: str, store: str | None) -> None:
+def keep_world(path: Path, world: str, store: str | None, replace: bool = False) -> None:
     from hightable.core import Refusal
     from hightable.stories import load_story, play
 
     _, ledger = play(load_story(path))
     with service_for(store) as service:
+        if replace and service.delete(world):
+            out.print(f"world {world} deleted, to be kept again")
         kept = service.adopt(world, ledger.events)
         if isinstance(kept, Refusal):
-            fail(str(kept))
+            hint = " (--replace deletes it first)" if kept.rule == "WORLD-1" else ""
+            fail(f"{kept}{hint}", code=1)
     out.print(f"kept as world {world} ({len(ledger.events)} events)")
 
 

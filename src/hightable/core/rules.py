@@ -10,9 +10,11 @@ import msgspec
 RULES: dict[str, str] = {
     # 1. The world and its clock
     "WORLD-1": "A world is created once, with a slug id and a start instant",
+    "WORLD-2": "An archived world is read-only",
     "TIME-1": "A command dated before the world's clock is refused",
     "TIME-2": "Deadlines fall by the clock, before the command that crosses them",
     "TIME-3": "A view is of an instant between the world's start and its clock",
+    "TIME-4": "A command sent without an instant happens at the server's clock, or the world's",
     "CMD-1": "A command must be well formed",
     "ID-1": "Ids are slugs",
     "ID-2": "An id is taken once",
@@ -82,6 +84,7 @@ RULES: dict[str, str] = {
     # The HTTP API's access and limits (docs/rules.md)
     "ACCESS-1": "Reading or writing a world needs a token of that world",
     "ACCESS-2": "A member token acts only as its member, and only in its world",
+    "ACCESS-3": "Creating a world over HTTP needs the operator's token, unless creation is open",
     "LIMIT-1": "Requests are bounded in size, batch length and page size",
     "STORE-1": "The store failed; nothing was applied",
     "INTERNAL-1": "An unexpected failure is answered plainly, never as a traceback",

@@ -5,7 +5,7 @@ worlds of a store. It composes the collaborators and adds nothing of its own:
 - `History` (history.py): the world now or at an instant, its log, timelines, verify;
 - `SnapshotPolicy` (policy.py): when a batch carries a snapshot and its seal;
 - `Porting` (porting.py): fork, import, export;
-- `Access` (access.py): tokens and public worlds;
+- `Access` (access.py): tokens (issued, listed, revoked), public and archived worlds;
 - lookups (lookup.py): "no such world / member" (ID-3), the same refusal at every door.
 
 The store stays behind it: no shell reads or writes the store itself.
@@ -26,10 +26,12 @@ from hightable.service.held import HeldWorlds
 from hightable.service.history import History
 from hightable.service.loading import Loader
 from hightable.service.lookup import member_refusal, no_world
+from hightable.service.observer import Observer
 from hightable.service.policy import SnapshotPolicy
 from hightable.service.porting import Porting
 from hightable.service.writing import Batch, Writer
 from hightable.store import EventStore, WorldSummary
+from hightable.store.base import TokenInfo
 from hightable.timeline import Timeline
 
 if TYPE_CHECKING:  # the PostgreSQL driver is loaded only by a store that needs it
@@ -46,12 +48,13 @@ class WorldService:
         timelines: int = 0,
         progress: Progress | None = None,
         worlds_max: int = worlds_held_max,
+        observer: Observer | None = None,
     ) -> None:
         self.store = store  # for tests and tools that inject faults; shells use the methods
         self.held = HeldWorlds(worlds_max)
         self.loader = Loader(store, progress)
         self.policy = SnapshotPolicy(snapshot_every)
-        self.writer = Writer(store, self.held, self.loader, self.policy)
+        self.writer = Writer(store, self.held, self.loader, self.policy, observer)
         self.history = History(store, self.held, self.loader, timelines)
         self.porting = Porting(store, self.writer, self.history)
         self.access = Access(store)
@@ -61,11 +64,26 @@ class WorldService:
     def create(self, world: str, start: object) -> Record | Refusal:
         return self.writer.create(world, start)
 
-    def execute(self, world: str, raw: object) -> Outcome:
-        return self.writer.execute(world, raw)
+    def execute(self, world: str, raw: object, now: str | None = None) -> Outcome:
+        """`now`: the door's clock, for a command without `at` (TIME-4)."""
+        return self.writer.execute(world, raw, now)
 
-    def execute_batch(self, world: str, raws: Iterable[object], atomic: bool = False) -> Batch:
-        return self.writer.execute_batch(world, raws, atomic)
+    def execute_batch(
+        self, world: str, raws: Iterable[object], atomic: bool = False, now: str | None = None
+    ) -> Batch:
+        return self.writer.execute_batch(world, raws, atomic, now)
+
+    def delete(self, world: str) -> bool:
+        """Remove the world and all the store keeps of it, and forget what this process held;
+        False if there was no such world."""
+        deleted = self.store.delete_world(world)
+        self.held.drop(world)
+        self.history.timelines.drop(world)
+        return deleted
+
+    def held_count(self) -> tuple[int, int]:
+        """How many worlds this process holds, and how many timelines it keeps."""
+        return len(self.held), len(self.history.timelines)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -149,8 +167,24 @@ class WorldService:
     def public_worlds(self) -> list[WorldSummary]:
         return self.access.public_worlds()
 
-    def issue_token(self, world: str, holder: str = TABLE_HOLDER) -> str:
-        return self.access.issue_token(world, holder)
+    def issue_token(self, world: str, holder: str = TABLE_HOLDER, label: str = "") -> str:
+        return self.access.issue_token(world, holder, label)
+
+    def tokens(self, world: str) -> list[TokenInfo]:
+        return self.access.tokens(world)
+
+    def revoke_token(self, world: str, token_id: str) -> bool:
+        return self.access.revoke(world, token_id)
+
+    def set_archived(self, world: str, archived: bool) -> None:
+        self.access.set_archived(world, archived)
+
+    def is_archived(self, world: str) -> bool:
+        return self.access.is_archived(world)
+
+    def store_problem(self) -> str | None:
+        """Why the store cannot serve now, or None (for a readiness probe)."""
+        return self.store.problem()
 
     def token_holder(self, world: str, token: str) -> str | None:
         return self.access.holder(world, token)

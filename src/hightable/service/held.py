@@ -79,6 +79,11 @@ class HeldWorlds:
             with self._guard:
                 held.users -= 1
 
+    def drop(self, world: str) -> None:
+        """Forget the world (it was deleted): a thread still using it finishes with its copy."""
+        with self._guard:
+            self._held.pop(world, None)
+
     def take_queue(self, held: Held) -> list[Pending]:
         """The commands queued for a world, for one group commit."""
         with self._guard:

@@ -29,6 +29,12 @@ class Loader:
             state, prev = apply_checked(
                 world, records, cached.state, bytes.fromhex(cached.head.hash), self.progress
             )
+        except Corrupt:
+            # Records that do not continue what is held: the world may have been deleted and
+            # made again under its id by another process. Loaded afresh, a corrupt log is
+            # still found corrupt.
+            held.loaded = None
+            return self._load_afresh(world, held)
         except BaseException:
             held.loaded = None  # half caught up: load it afresh next time
             raise

@@ -32,10 +32,12 @@ from hightable.core.chain import GENESIS, Record, seal
 from hightable.core.engine import evolve_all
 from hightable.core.invariants import check_ledger
 from hightable.core.rules import refuse
-from hightable.errors import Conflict, HightableError, StoreError, WorldExists
+from hightable.errors import Archived, Conflict, HightableError, StoreError, WorldExists
 from hightable.limits import conflict_retries_max
+from hightable.service.clock import DefaultAt, defaulting_at
 from hightable.service.held import Held, HeldWorlds, Loaded, Pending
 from hightable.service.loading import Loader
+from hightable.service.observer import Observer, observe_outcomes
 from hightable.service.policy import Plan, SnapshotPolicy
 from hightable.store import EventStore
 
@@ -61,9 +63,15 @@ class _Faulted(Exception):
 
 class Writer:
     def __init__(
-        self, store: EventStore, held: HeldWorlds, loader: Loader, policy: SnapshotPolicy
+        self,
+        store: EventStore,
+        held: HeldWorlds,
+        loader: Loader,
+        policy: SnapshotPolicy,
+        observer: Observer | None = None,
     ) -> None:
         self.store, self.held, self.loader, self.policy = store, held, loader, policy
+        self.observer = observer or Observer()
 
     # -- creating ------------------------------------------------------------------------------
 
@@ -85,20 +93,26 @@ class Writer:
 
     # -- deciding -----------------------------------------------------------------------------
 
-    def execute(self, world: str, raw: object) -> Outcome:
-        """One command: decided, sealed and durable before the outcome is returned.
+    def execute(self, world: str, raw: object, now: str | None = None) -> Outcome:
+        """One command: decided, sealed and durable before the outcome is returned. Without
+        `at`, it happens at `now` or the world's clock, whichever is later (TIME-4).
 
         Group commit: commands that arrive from other threads while a transaction is under way
         queue up, and the next thread to hold the world's lock appends them all in one
         transaction, then hands each its outcome.
         """
-        pending = Pending(raw)
+        pending = Pending(defaulting_at(raw, now))
         with self.held.using(world, pending) as held:
             if not pending.done:
-                self._commit_group(world, held, self.held.take_queue(held))
+                started = time.perf_counter()
+                group = self.held.take_queue(held)
+                self._commit_group(world, held, group)
+                self.observer.group_committed(time.perf_counter() - started, len(group))
         if isinstance(pending.outcome, HightableError):
+            self.observer.command("failed", "STORE-1")
             raise pending.outcome
         assert pending.outcome is not None  # every member of a group is answered
+        observe_outcomes(self.observer, [pending.outcome])
         return pending.outcome
 
     def _commit_group(self, world: str, held: Held, group: list[Pending]) -> None:
@@ -118,18 +132,28 @@ class Writer:
         for member, outcome in zip(group, outcomes, strict=True):
             member.outcome, member.done = outcome, True
 
-    def execute_batch(self, world: str, raws: Iterable[object], atomic: bool = False) -> Batch:
+    def execute_batch(
+        self, world: str, raws: Iterable[object], atomic: bool = False, now: str | None = None
+    ) -> Batch:
         """Many commands in one transaction (group commit), each decided after the one before.
 
         With `atomic`, one refusal refuses the whole batch and nothing is appended.
         """
         with self.held.using(world) as held:
-            return self._execute_locked(world, held, raws, atomic)
+            try:
+                batch = self._execute_locked(
+                    world, held, [defaulting_at(raw, now) for raw in raws], atomic
+                )
+            except HightableError:
+                self.observer.command("failed", "STORE-1")
+                raise
+        observe_outcomes(self.observer, batch.outcomes)
+        return batch
 
     def _execute_locked(
         self, world: str, held: Held, raws: Iterable[object], atomic: bool
     ) -> Batch:
-        commands = [parse_command(raw) for raw in raws]
+        commands = [raw if isinstance(raw, DefaultAt) else parse_command(raw) for raw in raws]
         faults: dict[int, Refusal] = {}
         conflicts = 0
         while True:
@@ -150,7 +174,12 @@ class Writer:
                 if plan.records:
                     held.loaded = None  # decided, never stored: load it afresh next time
                 return Batch(plan.outcomes, not (atomic and refused))
-            if self._append(world, held, plan):
+            try:
+                appended = self._append(world, held, plan)
+            except Archived:  # read in the append's own transaction: nothing was stored
+                archived = refuse("WORLD-2", f"the world {world!r} is archived: read-only")
+                return Batch([archived] * len(commands), False)
+            if appended:
                 loaded.head = plan.records[-1]
                 self.policy.committed(held, plan)
                 return Batch(plan.outcomes, True)
@@ -162,8 +191,10 @@ class Writer:
 
     def _append(self, world: str, held: Held, plan: Plan) -> bool:
         """Append the plan's records and snapshot; False if another writer took the seq."""
+        started = time.perf_counter()
         try:
             self.store.append(world, plan.records, plan.snapshot)
+            self.observer.appended(time.perf_counter() - started, len(plan.records))
         except Conflict:
             held.loaded = None  # another writer took the seq: catch up and decide again
             return False
@@ -187,14 +218,15 @@ class Writer:
         world: str,
         held: Held,
         loaded: Loaded,
-        commands: list[Command | Refusal],
+        commands: list[Command | Refusal | DefaultAt],
         faults: dict[int, Refusal],
     ) -> Plan:
         """Decide each command on the world's state, after the one before; check the ledger's
         invariants after each accepted one (INVARIANT-1) and seal its events."""
         plan, state = Plan(), loaded.state
         prev = bytes.fromhex(loaded.head.hash)
-        for index, command in enumerate(commands):
+        for index, sent in enumerate(commands):
+            command = sent.parse(state.clock) if isinstance(sent, DefaultAt) else sent
             if index in faults or isinstance(command, Refusal):
                 plan.outcomes.append(faults.get(index) or command)  # type: ignore[arg-type]
                 continue

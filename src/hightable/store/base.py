@@ -34,6 +34,20 @@ class Snapshot:
     body: bytes
 
 
+@dataclass(frozen=True)
+class TokenInfo:
+    """What the table may know of a token: never the token, nor its whole hash."""
+
+    id: str  # the first characters of its hash: enough to name it, useless to present
+    holder: str
+    label: str
+    issued_at: str
+    revoked_at: str | None
+
+
+TOKEN_ID_LENGTH = 16
+
+
 class EventLog(ABC):
     """The worlds' logs: append-only, numbered from 1 without gaps."""
 
@@ -49,7 +63,8 @@ class EventLog(ABC):
     ) -> None:
         """Append records that continue the log's recorded head (`check_append`); and, in the
         same transaction, a snapshot of the state they lead to, when given. `NoSuchWorld` for
-        a world the store does not hold."""
+        a world the store does not hold; `Archived` for an archived one (WORLD-2), read in the
+        same transaction, so that nothing is appended once the archive is committed."""
 
     @abstractmethod
     def head(self, world: str) -> Record | None:
@@ -68,6 +83,15 @@ class EventLog(ABC):
     @abstractmethod
     def worlds(self) -> list[WorldSummary]:
         """Every world of the store, by id."""
+
+    @abstractmethod
+    def delete_world(self, world: str) -> bool:
+        """Remove a world and everything kept for it (log, head, snapshots, tokens, flags), in
+        one transaction; False if there was no such world."""
+
+    def problem(self) -> str | None:
+        """Why the store cannot serve now (unreachable, or its schema not the latest), or None."""
+        return None
 
 
 class SnapshotStore(ABC):
@@ -94,12 +118,31 @@ class AccessStore(ABC):
     """Who may read and write a world: token hashes and public worlds."""
 
     @abstractmethod
-    def save_token(self, world: str, token_hash: str, holder: str) -> None:
+    def save_token(
+        self, world: str, token_hash: str, holder: str, issued_at: str = "", label: str = ""
+    ) -> None:
         """Keep an access token's hash; `holder` is `table` or a member id."""
 
     @abstractmethod
     def token_holder(self, world: str, token_hash: str) -> str | None:
-        """Who holds the token with this hash in this world, if anyone."""
+        """Who holds the token with this hash in this world, if anyone and not revoked: read
+        from the store every time, so that a revocation holds for every process at once."""
+
+    @abstractmethod
+    def tokens(self, world: str) -> list[TokenInfo]:
+        """The world's tokens, revoked ones too, by the instant of issue."""
+
+    @abstractmethod
+    def revoke_token(self, world: str, token_id: str, at: str) -> bool:
+        """Revoke the world's token with this id; False if there is none (or it was revoked)."""
+
+    @abstractmethod
+    def set_archived(self, world: str, archived: bool) -> None:
+        """Mark a world read-only and unlisted (WORLD-2), or not."""
+
+    @abstractmethod
+    def is_archived(self, world: str) -> bool:
+        """Whether a world is archived."""
 
     @abstractmethod
     def set_public(self, world: str, public: bool) -> None:

@@ -21,6 +21,9 @@ class Cursor(Protocol):
     @property
     def description(self) -> object: ...
 
+    @property
+    def rowcount(self) -> int: ...
+
 
 class Connection(Protocol):
     def cursor(self) -> Cursor: ...

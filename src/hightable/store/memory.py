@@ -6,8 +6,16 @@ import threading
 from collections.abc import Iterator, Sequence
 
 from hightable.core.chain import Record
-from hightable.errors import NoSuchWorld, WorldExists
-from hightable.store.base import EventStore, Snapshot, WorldSummary, check_next, check_tail
+from hightable.errors import Archived, NoSuchWorld, WorldExists
+from hightable.store.base import (
+    TOKEN_ID_LENGTH,
+    EventStore,
+    Snapshot,
+    TokenInfo,
+    WorldSummary,
+    check_next,
+    check_tail,
+)
 
 
 class MemoryStore(EventStore):
@@ -17,8 +25,9 @@ class MemoryStore(EventStore):
         self._starts: dict[str, str] = {}
         self._logs: dict[str, list[Record]] = {}
         self._snapshots: dict[str, dict[int, Snapshot]] = {}
-        self._tokens: dict[tuple[str, str], str] = {}
+        self._tokens: dict[tuple[str, str], TokenInfo] = {}
         self._public: set[str] = set()
+        self._archived: set[str] = set()
 
     def create_world(self, world: str, start: str, records: Sequence[Record]) -> None:
         with self._lock:
@@ -34,6 +43,8 @@ class MemoryStore(EventStore):
             log = self._logs.get(world)
             if log is None:
                 raise NoSuchWorld(f"no world {world!r} in {self.url}")
+            if world in self._archived:
+                raise Archived(f"world {world} is archived")
             head = (log[-1].seq, log[-1].hash) if log else (0, "")
             check_tail(world, head, log[-2:][::-1])
             check_next(world, records, head)
@@ -63,6 +74,18 @@ class MemoryStore(EventStore):
             for world, log in sorted(self._logs.items())
         ]
 
+    def delete_world(self, world: str) -> bool:
+        with self._lock:
+            if self._logs.pop(world, None) is None:
+                return False
+            self._starts.pop(world, None)
+            self._snapshots.pop(world, None)
+            self._public.discard(world)
+            self._archived.discard(world)
+            for key in [key for key in self._tokens if key[0] == world]:
+                del self._tokens[key]
+            return True
+
     def save_snapshot(self, snapshot: Snapshot) -> None:
         with self._lock:
             self._keep_snapshot(snapshot)
@@ -89,12 +112,30 @@ class MemoryStore(EventStore):
             else:
                 self._snapshots.pop(world, None)
 
-    def save_token(self, world: str, token_hash: str, holder: str) -> None:
+    def save_token(
+        self, world: str, token_hash: str, holder: str, issued_at: str = "", label: str = ""
+    ) -> None:
         with self._lock:
-            self._tokens[(world, token_hash)] = holder
+            info = TokenInfo(token_hash[:TOKEN_ID_LENGTH], holder, label, issued_at, None)
+            self._tokens[(world, token_hash)] = info
 
     def token_holder(self, world: str, token_hash: str) -> str | None:
-        return self._tokens.get((world, token_hash))
+        info = self._tokens.get((world, token_hash))
+        return info.holder if info and info.revoked_at is None else None
+
+    def tokens(self, world: str) -> list[TokenInfo]:
+        kept = [info for (w, _), info in self._tokens.items() if w == world]
+        return sorted(kept, key=lambda info: (info.issued_at, info.id))
+
+    def revoke_token(self, world: str, token_id: str, at: str) -> bool:
+        with self._lock:
+            for key, info in self._tokens.items():
+                if key[0] == world and info.id == token_id and info.revoked_at is None:
+                    self._tokens[key] = TokenInfo(
+                        info.id, info.holder, info.label, info.issued_at, at
+                    )
+                    return True
+            return False
 
     def set_public(self, world: str, public: bool) -> None:
         with self._lock:
@@ -102,3 +143,10 @@ class MemoryStore(EventStore):
 
     def is_public(self, world: str) -> bool:
         return world in self._public
+
+    def set_archived(self, world: str, archived: bool) -> None:
+        with self._lock:
+            (self._archived.add if archived else self._archived.discard)(world)
+
+    def is_archived(self, world: str) -> bool:
+        return world in self._archived

@@ -42,6 +42,18 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             " WHERE events.world = worlds.world AND events.seq = worlds.head_seq), '')",
         ],
     ),
+    (
+        4,
+        [
+            # Tokens listed and revoked by the table: when and with what label each was issued,
+            # and when it was revoked (a revoked token stays listed, and is refused).
+            "ALTER TABLE tokens ADD COLUMN label TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE tokens ADD COLUMN issued_at TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE tokens ADD COLUMN revoked_at TEXT",
+            # An archived world is read-only and left out of the public listing (WORLD-2).
+            "ALTER TABLE worlds ADD COLUMN archived INTEGER NOT NULL DEFAULT 0",
+        ],
+    ),
 ]
 
 SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS hightable_schema (version INTEGER NOT NULL)"

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 
 from hightable.core.chain import Record
 from hightable.errors import StoreError
-from hightable.store.base import EventStore, Snapshot, WorldSummary
+from hightable.store.base import EventStore, Snapshot, TokenInfo, WorldSummary
 from hightable.store.placement import place_shards
 from hightable.store.postgres import PostgresStore, safe_url
 
@@ -104,8 +104,33 @@ class ShardedStore(EventStore):
         for shard in self.shards if world is None else [self.shard(world)]:
             shard.drop_snapshots(world)
 
-    def save_token(self, world: str, token_hash: str, holder: str) -> None:
-        self.shard(world).save_token(world, token_hash, holder)
+    def save_token(
+        self, world: str, token_hash: str, holder: str, issued_at: str = "", label: str = ""
+    ) -> None:
+        self.shard(world).save_token(world, token_hash, holder, issued_at, label)
+
+    def tokens(self, world: str) -> list[TokenInfo]:
+        return self.shard(world).tokens(world)
+
+    def revoke_token(self, world: str, token_id: str, at: str) -> bool:
+        return self.shard(world).revoke_token(world, token_id, at)
+
+    def set_archived(self, world: str, archived: bool) -> None:
+        self.shard(world).set_archived(world, archived)
+
+    def is_archived(self, world: str) -> bool:
+        return self.shard(world).is_archived(world)
+
+    def delete_world(self, world: str) -> bool:
+        return self.shard(world).delete_world(world)
+
+    def problem(self) -> str | None:
+        """The first shard that cannot serve, named."""
+        for shard in self.shards:
+            found = shard.problem()
+            if found is not None:
+                return f"{safe_url(shard.url)}: {found}"
+        return None
 
     def token_holder(self, world: str, token_hash: str) -> str | None:
         return self.shard(world).token_holder(world, token_hash)

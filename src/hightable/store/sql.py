@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from hightable.core.chain import Record
-from hightable.errors import Conflict, NoSuchWorld, StoreError, WorldExists
+from hightable.errors import Archived, Conflict, NoSuchWorld, StoreError, WorldExists
 from hightable.limits import read_page_records_max
 from hightable.store.base import (
     EventStore,
@@ -19,13 +19,14 @@ from hightable.store.base import (
 )
 from hightable.store.dbapi import Connection, Cursor, Row
 from hightable.store.migrations import LATEST, MIGRATIONS, SCHEMA_TABLE
+from hightable.store.sql_access import SqlAccess
 
 T = TypeVar("T")
 
 COLUMNS = "seq, at, type, body, hash"
 
 
-class SqlStore(EventStore):
+class SqlStore(SqlAccess, EventStore):
     """An event store over a DB-API connection; subclasses say how to connect and lock.
 
     One connection per thread; each public method is one transaction.
@@ -73,7 +74,19 @@ class SqlStore(EventStore):
             connection.commit()
         except BaseException:
             self._rollback(connection)
+            if getattr(connection, "broken", False):  # the server went away: reconnect next time
+                self._forget(connection)
             raise
+
+    def _forget(self, connection: Connection) -> None:
+        self._local.connection = None
+        with self._all_lock:
+            if connection in self._all:
+                self._all.remove(connection)
+        try:
+            connection.close()
+        except Exception:
+            pass
 
     @staticmethod
     def _rollback(connection: Connection) -> None:
@@ -125,6 +138,18 @@ class SqlStore(EventStore):
     def schema_version(self) -> int:
         return self._run(self._version_in)
 
+    def problem(self) -> str | None:
+        try:
+            version = self.schema_version()
+        except StoreError:
+            try:  # once more: a connection the server dropped is opened afresh
+                version = self.schema_version()
+            except StoreError as error:
+                return str(error)
+        if version != LATEST:
+            return f"schema version {version}, not {LATEST}: restart to migrate"
+        return None
+
     @staticmethod
     def _version_in(cursor: Cursor) -> int:
         cursor.execute("SELECT max(version) FROM hightable_schema")
@@ -152,7 +177,7 @@ class SqlStore(EventStore):
         self, world: str, records: Sequence[Record], snapshot: Snapshot | None = None
     ) -> None:
         def work(cursor: Cursor) -> None:
-            head = self._head_in(cursor, world, self.lock_row)
+            head = self._head_in(cursor, world, self.lock_row, writing=True)
             cursor.execute(
                 self._sql(
                     f"SELECT {COLUMNS} FROM events WHERE world = ? ORDER BY seq DESC LIMIT 2"
@@ -182,13 +207,20 @@ class SqlStore(EventStore):
             (records[-1].seq, records[-1].hash, world),
         )
 
-    def _head_in(self, cursor: Cursor, world: str, lock: str = "") -> tuple[int, str]:
+    def _head_in(
+        self, cursor: Cursor, world: str, lock: str = "", writing: bool = False
+    ) -> tuple[int, str]:
+        """The world's recorded head; when `writing`, `Archived` for an archived world, read
+        with the head on the row the append holds (WORLD-2)."""
         cursor.execute(
-            self._sql(f"SELECT head_seq, head_hash FROM worlds WHERE world = ?{lock}"), (world,)
+            self._sql(f"SELECT head_seq, head_hash, archived FROM worlds WHERE world = ?{lock}"),
+            (world,),
         )
         row = cursor.fetchone()
         if row is None:
             raise NoSuchWorld(f"no world {world!r} in {self.url}")
+        if writing and row[2]:
+            raise Archived(f"world {world} is archived")
         return _int(row[0]), str(row[1])
 
     def recorded_head(self, world: str) -> tuple[int, str] | None:
@@ -252,6 +284,16 @@ class SqlStore(EventStore):
             )
             row = cursor.fetchone()
             return _int(row[0]) if row else 0
+
+        return self._run(work)
+
+    def delete_world(self, world: str) -> bool:
+        def work(cursor: Cursor) -> bool:
+            cursor.execute(self._sql("DELETE FROM worlds WHERE world = ?"), (world,))
+            found = cursor.rowcount > 0
+            for table in ("events", "snapshots", "tokens"):
+                cursor.execute(self._sql(f"DELETE FROM {table} WHERE world = ?"), (world,))
+            return found
 
         return self._run(work)
 
@@ -325,42 +367,6 @@ class SqlStore(EventStore):
                     self._sql("DELETE FROM snapshots WHERE world = ?"), (world,)
                 )
             )
-
-    # -- access --------------------------------------------------------------------------------
-
-    def save_token(self, world: str, token_hash: str, holder: str) -> None:
-        self._run(
-            lambda cursor: cursor.execute(
-                self._sql("INSERT INTO tokens (world, hash, holder) VALUES (?, ?, ?)"),
-                (world, token_hash, holder),
-            )
-        )
-
-    def token_holder(self, world: str, token_hash: str) -> str | None:
-        def work(cursor: Cursor) -> str | None:
-            cursor.execute(
-                self._sql("SELECT holder FROM tokens WHERE world = ? AND hash = ?"),
-                (world, token_hash),
-            )
-            row = cursor.fetchone()
-            return str(row[0]) if row else None
-
-        return self._run(work)
-
-    def set_public(self, world: str, public: bool) -> None:
-        self._run(
-            lambda cursor: cursor.execute(
-                self._sql("UPDATE worlds SET public = ? WHERE world = ?"), (int(public), world)
-            )
-        )
-
-    def is_public(self, world: str) -> bool:
-        def work(cursor: Cursor) -> bool:
-            cursor.execute(self._sql("SELECT public FROM worlds WHERE world = ?"), (world,))
-            row = cursor.fetchone()
-            return bool(row and row[0])
-
-        return self._run(work)
 
 
 def _record(row: Row) -> Record:

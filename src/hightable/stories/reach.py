@@ -33,9 +33,12 @@ GENERIC = ("CMD-1", "ID-1", "TIME-1", "IDEM-1", "ID-3", "LIFE-1")
 # Rules of the doors and the machinery: no story's command can be refused with them.
 DOOR = {
     "WORLD-1": "the world a story plays in is created by the loader, once",
+    "WORLD-2": "an archived world is the store's",
     "TIME-3": "a view of another instant is asked of a store, not played",
+    "TIME-4": "a command without an instant is the HTTP API's; a story's step has one",
     "ACCESS-1": "the HTTP API's tokens",
     "ACCESS-2": "the HTTP API's tokens",
+    "ACCESS-3": "the HTTP API's operator",
     "LIMIT-1": "the HTTP API's bounds",
     "STORE-1": "a failing store",
     "INTERNAL-1": "an unexpected failure of the server",

@@ -8,7 +8,7 @@ import msgspec
 from fastapi import APIRouter, Body, FastAPI
 from fastapi.responses import JSONResponse
 
-from hightable.api.access import Service, Token, writer
+from hightable.api.access import Service, Token, existing, writer
 from hightable.api.errors import Refused, status_of
 from hightable.api.models import (
     COMMAND_COMPONENTS,
@@ -20,8 +20,10 @@ from hightable.api.models import (
     CommandBody,
     RefusalBody,
 )
+from hightable.api.requestlog import note
 from hightable.core import Accepted, Outcome, Refusal, Replayed, to_dict
 from hightable.service import WorldService
+from hightable.service.clock import wall_clock
 
 router = APIRouter(tags=["commands"])
 
@@ -49,11 +51,14 @@ def send_command(
     service: Service,
     token: Token,
 ) -> CommandAnswer:
-    """Send one command; durable before the answer. 409 names the rule that refused it."""
+    """Send one command; durable before the answer. 409 names the rule that refused it.
+    Without `at`, it happens at the server's clock, or the world's if later (TIME-4)."""
     writer(service, world, token, command.get("by"))
-    outcome = service.execute(world, command)
+    note(command=str(command.get("do"))[:80])
+    outcome = service.execute(world, command, now=wall_clock())
     if isinstance(outcome, Refusal):
         raise Refused(outcome)
+    note(outcome=outcome_kind(outcome))
     events = [to_dict(e) for e in service.events_of(world, outcome)]
     return CommandAnswer(outcome=outcome_kind(outcome), events=events)
 
@@ -67,14 +72,18 @@ def send_batch(
     world: str, body: BatchRequest, service: Service, token: Token
 ) -> BatchResult | JSONResponse:
     """Many commands in one transaction: each on its own, or all-or-nothing (`atomic`)."""
+    existing(service, world)  # an empty batch names its world too (ID-3)
     for command in body.commands:
         writer(service, world, token, command.get("by"))
-    batch = service.execute_batch(world, body.commands, atomic=body.atomic)
+    note(command=f"batch of {len(body.commands)}")
+    batch = service.execute_batch(world, body.commands, atomic=body.atomic, now=wall_clock())
+    note(outcome="applied" if batch.applied else "refused")
     items = [batch_item(service, world, o, batch.applied) for o in batch.outcomes]
     if not batch.applied and body.atomic:
         index, refusal = next(
             (n, o) for n, o in enumerate(batch.outcomes) if isinstance(o, Refusal)
         )
+        note(rule=refusal.rule)
         refused_body = BatchRefused(
             rule=refusal.rule,
             title=refusal.title,
