@@ -16,6 +16,10 @@ from hightable.limits import serve_workers_max, timelines_held_max, timelines_se
 from hightable.store import open_store, store_url
 from hightable.stories import load_story, play, story_paths
 
+# uvicorn's HTTP protocol with TCP_NODELAY on every connection (api/nodelay.py), by name so that
+# the command line does not import the web stack.
+PROTOCOL = "hightable.api.nodelay:NoDelayProtocol"
+
 
 @app.command("serve")
 def serve_command(
@@ -48,6 +52,7 @@ def serve_command(
         host=host,
         port=port,
         workers=workers,
+        http=PROTOCOL,
         log_level="warning",
     )
 
