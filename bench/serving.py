@@ -64,8 +64,13 @@ def transfers(clients: int, token: str | None) -> list[list[bytes]]:
         [
             request(
                 path,
-                {"by": f"m{c}", "do": "transfer", "to": f"m{(c + 1) % clients}", "amount": 1,
-                 "at": START},
+                {
+                    "by": f"m{c}",
+                    "do": "transfer",
+                    "to": f"m{(c + 1) % clients}",
+                    "amount": 1,
+                    "at": START,
+                },
                 token,
             )
         ]

@@ -138,6 +138,11 @@ class WorldService:
     def token_holder(self, world: str, token: str) -> str | None:
         return self.access.holder(world, token)
 
+    def forget_access(self, world: str, token: str | None = None) -> None:
+        """Stop honouring what this process remembers of a world's tokens (of one token, when
+        given) and of its being public: call it when a token is revoked."""
+        self.access.forget(world, token)
+
     def set_public(self, world: str, public: bool) -> None:
         self.access.set_public(world, public)
 

@@ -15,6 +15,7 @@ import logging
 import random
 import time
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from hightable.core import (
@@ -94,11 +95,27 @@ class Writer:
         pending = Pending(raw)
         with self.held.using(world, pending) as held:
             if not pending.done:
-                self._commit_group(world, held, self.held.take_queue(held))
+                self._commit_queued(world, held)
         if isinstance(pending.outcome, HightableError):
             raise pending.outcome
         assert pending.outcome is not None  # every member of a group is answered
         return pending.outcome
+
+    def _commit_queued(self, world: str, held: Held) -> None:
+        """Commit what is queued for the world, under the store's lock on it. Should the lock
+        not be had, every command queued is answered with that failure: none was decided."""
+        group: list[Pending] | None = None
+        try:
+            with self._writing(world):
+                group = self.held.take_queue(held)
+                self._commit_group(world, held, group)
+        except BaseException as error:
+            if group is None:
+                kind = type(error).__name__
+                failed = StoreError(f"world {world}: its write lock failed ({kind})")
+                for member in self.held.take_queue(held):
+                    member.outcome, member.done = failed, True
+            raise
 
     def _commit_group(self, world: str, held: Held, group: list[Pending]) -> None:
         """Decide and append a group; every member gets an outcome, or the error that stopped
@@ -122,8 +139,13 @@ class Writer:
 
         With `atomic`, one refusal refuses the whole batch and nothing is appended.
         """
-        with self.held.using(world) as held:
+        with self.held.using(world) as held, self._writing(world):
             return self._execute_locked(world, held, raws, atomic)
+
+    def _writing(self, world: str) -> AbstractContextManager[object]:
+        """The store's lock on the world, across processes: taken after this process's own
+        (so that the commands queued meanwhile join the group), before catching up."""
+        return self.store.writing(world)
 
     def _execute_locked(
         self, world: str, held: Held, raws: Iterable[object], atomic: bool

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 from hightable.core.chain import GENESIS, Record, chain_problem, head_problem, link
@@ -50,6 +51,12 @@ class EventLog(ABC):
         """Append records that continue the log's recorded head (`check_append`); and, in the
         same transaction, a snapshot of the state they lead to, when given. `NoSuchWorld` for
         a world the store does not hold."""
+
+    def writing(self, world: str) -> AbstractContextManager[object]:
+        """One writer of the world at a time across every process on this store: held from
+        catching up to the commit, so that writers queue instead of racing to the same seq.
+        Only a courtesy: the seq each append names stays what keeps the log whole."""
+        return nullcontext()
 
     @abstractmethod
     def head(self, world: str) -> Record | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import TypeVar
 
 from hightable.core.chain import Record
@@ -28,7 +28,8 @@ COLUMNS = "seq, at, type, body, hash"
 class SqlStore(EventStore):
     """An event store over a DB-API connection; subclasses say how to connect and lock.
 
-    One connection per thread; each public method is one transaction.
+    One connection per thread (or from a pool); each public method is one transaction, a
+    read never waits for a writer.
     """
 
     placeholder = "?"
@@ -52,8 +53,17 @@ class SqlStore(EventStore):
     def _connect(self) -> Connection:
         raise NotImplementedError
 
-    def _begin(self, cursor: Cursor) -> None:
-        """Open a write transaction (and take whatever lock serializes writers)."""
+    def _begin(self, cursor: Cursor, write: bool) -> None:
+        """Open a transaction (a write one takes whatever lock serializes writers)."""
+
+    def _write_lock(self) -> AbstractContextManager[object]:
+        """Held around each write transaction: where writers wait their turn."""
+        return nullcontext()
+
+    @contextmanager
+    def _connected(self) -> Iterator[Connection]:
+        """The connection a transaction runs on."""
+        yield self._connection()
 
     def _connection(self) -> Connection:
         connection: Connection | None = getattr(self._local, "connection", None)
@@ -64,16 +74,16 @@ class SqlStore(EventStore):
         return connection
 
     @contextmanager
-    def _transaction(self) -> Iterator[Cursor]:
-        connection = self._connection()
-        try:
-            cursor = connection.cursor()
-            self._begin(cursor)
-            yield cursor
-            connection.commit()
-        except BaseException:
-            self._rollback(connection)
-            raise
+    def _transaction(self, write: bool = True) -> Iterator[Cursor]:
+        with self._write_lock() if write else nullcontext(), self._connected() as connection:
+            try:
+                cursor = connection.cursor()
+                self._begin(cursor, write)
+                yield cursor
+                connection.commit()
+            except BaseException:
+                self._rollback(connection)
+                raise
 
     @staticmethod
     def _rollback(connection: Connection) -> None:
@@ -85,10 +95,10 @@ class SqlStore(EventStore):
     def _sql(self, statement: str) -> str:
         return statement.replace("?", self.placeholder)
 
-    def _run(self, work: Callable[[Cursor], T]) -> T:
+    def _run(self, work: Callable[[Cursor], T], write: bool = False) -> T:
         """Run one transaction, wrapping driver errors so that none leaks out."""
         try:
-            with self._transaction() as cursor:
+            with self._transaction(write) as cursor:
                 return work(cursor)
         except self.driver_errors as error:
             raise StoreError(f"{self.url}: {error}") from error
@@ -142,7 +152,7 @@ class SqlStore(EventStore):
             self._insert(cursor, world, records)
 
         try:
-            self._run(work)
+            self._run(work, write=True)
         except StoreError as error:
             if isinstance(error.__cause__, self.unique_violation):
                 raise WorldExists(f"a world {world!r} exists already") from None
@@ -166,7 +176,7 @@ class SqlStore(EventStore):
                 self._upsert_snapshot(cursor, snapshot)
 
         try:
-            self._run(work)
+            self._run(work, write=True)
         except StoreError as error:
             if isinstance(error.__cause__, self.unique_violation):  # lost the race to that seq
                 raise Conflict(world, records[0].seq, records[0].seq) from None
@@ -271,7 +281,7 @@ class SqlStore(EventStore):
     # -- snapshots ---------------------------------------------------------------------------
 
     def save_snapshot(self, snapshot: Snapshot) -> None:
-        self._run(lambda cursor: self._upsert_snapshot(cursor, snapshot))
+        self._run(lambda cursor: self._upsert_snapshot(cursor, snapshot), write=True)
 
     def _upsert_snapshot(self, cursor: Cursor, snapshot: Snapshot) -> None:
         cursor.execute(
@@ -318,12 +328,13 @@ class SqlStore(EventStore):
 
     def drop_snapshots(self, world: str | None = None) -> None:
         if world is None:
-            self._run(lambda cursor: cursor.execute("DELETE FROM snapshots"))
+            self._run(lambda cursor: cursor.execute("DELETE FROM snapshots"), write=True)
         else:
             self._run(
                 lambda cursor: cursor.execute(
                     self._sql("DELETE FROM snapshots WHERE world = ?"), (world,)
-                )
+                ),
+                write=True,
             )
 
     # -- access --------------------------------------------------------------------------------
@@ -333,7 +344,8 @@ class SqlStore(EventStore):
             lambda cursor: cursor.execute(
                 self._sql("INSERT INTO tokens (world, hash, holder) VALUES (?, ?, ?)"),
                 (world, token_hash, holder),
-            )
+            ),
+            write=True,
         )
 
     def token_holder(self, world: str, token_hash: str) -> str | None:
@@ -351,7 +363,8 @@ class SqlStore(EventStore):
         self._run(
             lambda cursor: cursor.execute(
                 self._sql("UPDATE worlds SET public = ? WHERE world = ?"), (int(public), world)
-            )
+            ),
+            write=True,
         )
 
     def is_public(self, world: str) -> bool:
