@@ -5,6 +5,7 @@ world one after the other."""
 
 from __future__ import annotations
 
+import statistics
 import subprocess
 import sys
 import time
@@ -102,33 +103,50 @@ def make_world(port: int, members: int) -> str:
 
 
 def measure_served(
-    store: Callable[[], str], workers: int, clients: tuple[int, ...], seconds: float
-) -> dict[str, dict[int, Load]]:
-    """hightable's and the floor's loads at each number of clients, each in a fresh store."""
+    store: Callable[[], str], workers: int, clients: tuple[int, ...], seconds: float, runs: int
+) -> dict[int, list[tuple[Load, Load]]]:
+    """hightable's and the floor's loads at each number of clients, side by side: both servers
+    up at once (each on a fresh store), their runs taken in turn so that the noise of a shared
+    machine falls on both."""
     most = max(clients)
-    loads: dict[str, dict[int, Load]] = {"hightable": {}, "floor": {}}
-    for count in clients:
-        with server(hightable_server(store(), workers)) as port:
-            token = make_world(port, most)
-            run_load(port, transfers(count, token), min(1.0, seconds))  # warm every worker
-            loads["hightable"][count] = run_load(port, transfers(count, token), seconds)
-        with server(floor_server(store(), workers)) as port:
-            run_load(port, transfers(count, None), min(1.0, seconds))
-            loads["floor"][count] = run_load(port, transfers(count, None), seconds)
-    return loads
+    pairs: dict[int, list[tuple[Load, Load]]] = {count: [] for count in clients}
+    with (
+        server(hightable_server(store(), workers)) as ours,
+        server(floor_server(store(), workers)) as floor,
+    ):
+        token = make_world(ours, most)
+        run_load(ours, transfers(most, token), min(1.0, seconds))  # warm every worker
+        run_load(floor, transfers(most, None), min(1.0, seconds))
+        for count in clients:
+            for _ in range(runs):
+                mine = run_load(ours, transfers(count, token), seconds)
+                theirs = run_load(floor, transfers(count, None), seconds)
+                pairs[count].append((mine, theirs))
+    return pairs
 
 
 def served_figures(
-    f: dict[str, float], r: dict[str, float], name: str, loads: dict[str, dict[int, Load]]
+    f: dict[str, float],
+    r: dict[str, float],
+    name: str,
+    pairs: dict[int, list[tuple[Load, Load]]],
 ) -> None:
-    for count, ours in loads["hightable"].items():
-        floor = loads["floor"][count]
+    """Medians over the runs; the ratios are medians of the ratios run by run."""
+    for count, runs in pairs.items():
         at = f"{name}, {count} client{'s' if count > 1 else ''}"
-        f[f"served {at}: cmd/s"] = ours.ok_per_second
-        f[f"served {at}: p50 ms"] = ours.percentile_ms(0.5)
-        f[f"served {at}: p99 ms"] = ours.percentile_ms(0.99)
-        f[f"served {at}: 5xx"] = ours.server_errors
-        f[f"floor {at}: rows/s"] = floor.ok_per_second
-        f[f"floor {at}: p50 ms"] = floor.percentile_ms(0.5)
-        f[f"floor {at}: p99 ms"] = floor.percentile_ms(0.99)
-        r[f"served/floor ({at})"] = ours.ok_per_second / max(floor.ok_per_second, 1e-9)
+
+        def middle(
+            figure: Callable[[Load], float], side: int, runs: list[tuple[Load, Load]] = runs
+        ) -> float:
+            return statistics.median(figure(pair[side]) for pair in runs)
+
+        f[f"served {at}: cmd/s"] = middle(lambda load: load.ok_per_second, 0)
+        f[f"served {at}: p50 ms"] = middle(lambda load: load.percentile_ms(0.5), 0)
+        f[f"served {at}: p99 ms"] = middle(lambda load: load.percentile_ms(0.99), 0)
+        f[f"served {at}: 5xx"] = sum(pair[0].server_errors for pair in runs)
+        f[f"floor {at}: rows/s"] = middle(lambda load: load.ok_per_second, 1)
+        f[f"floor {at}: p50 ms"] = middle(lambda load: load.percentile_ms(0.5), 1)
+        f[f"floor {at}: p99 ms"] = middle(lambda load: load.percentile_ms(0.99), 1)
+        r[f"served/floor cmd/s ({at})"] = statistics.median(
+            mine.ok_per_second / max(theirs.ok_per_second, 1e-9) for mine, theirs in runs
+        )

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from hightable import __version__
 from hightable.api.body_limit import BodyLimit
 from hightable.api.errors import Unexpected, add_error_handlers
+from hightable.api.feed import Feeds
 from hightable.api.models import RefusalBody
 from hightable.api.routes import ROUTERS
 from hightable.limits import body_bytes_max, timelines_server_default
@@ -55,6 +56,7 @@ def create_app(store_url: str | None = None, timelines: int = timelines_server_d
     app.add_middleware(Unexpected)  # outermost of ours: it sees whatever the others let through
     # The one service of this process: routes get it by dependency (`api.access.Service`).
     app.state.service = WorldService(open_store(store_url), timelines=timelines)
+    app.state.feeds = Feeds(app.state.service)  # one watcher per world, for every feed
     add_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

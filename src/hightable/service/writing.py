@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
@@ -64,6 +64,8 @@ class Writer:
         self, store: EventStore, held: HeldWorlds, loader: Loader, policy: SnapshotPolicy
     ) -> None:
         self.store, self.held, self.loader, self.policy = store, held, loader, policy
+        # Told the world after each commit of this process (the live feeds wake on it).
+        self.committed: list[Callable[[str], None]] = []
 
     # -- creating ------------------------------------------------------------------------------
 
@@ -174,12 +176,20 @@ class Writer:
             if self._append(world, held, plan):
                 loaded.head = plan.records[-1]
                 self.policy.committed(held, plan)
+                self._tell(world)
                 return Batch(plan.outcomes, True)
             conflicts += 1
             if conflicts >= conflict_retries_max:
                 raise StoreError(f"world {world}: gave up after {conflicts} conflicts")
             # The random wait keeps two writers from colliding in lockstep forever.
             time.sleep(random.uniform(0, min(0.05, 0.0005 * 2**conflicts)))
+
+    def _tell(self, world: str) -> None:
+        for hook in self.committed:
+            try:
+                hook(world)
+            except Exception:  # a listener's failure is never the command's
+                log.exception("world %s: a listener of commits failed", world)
 
     def _append(self, world: str, held: Held, plan: Plan) -> bool:
         """Append the plan's records and snapshot; False if another writer took the seq."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 import psycopg
@@ -13,7 +13,9 @@ import psycopg.errors
 from psycopg_pool import ConnectionPool
 
 from hightable.errors import StoreError
+from hightable.store.base import Closeable
 from hightable.store.dbapi import Connection, Cursor
+from hightable.store.listening import CHANNEL, Listener
 from hightable.store.sql import SqlStore
 
 POOL_CONNECTIONS_MAX = 8  # per process: threads beyond it wait their turn for a connection
@@ -39,7 +41,9 @@ class PostgresStore(SqlStore):
             url,
             min_size=1,
             max_size=POOL_CONNECTIONS_MAX,
-            kwargs={"connect_timeout": 10},
+            # Autocommit: a read is one statement, one round trip; a write opens its own
+            # transaction (`_begin`), and a commit is sent only when one is open.
+            kwargs={"connect_timeout": 10, "autocommit": True},
             open=False,
             name="hightable",
         )
@@ -60,10 +64,17 @@ class PostgresStore(SqlStore):
             yield connection
 
     def _begin(self, cursor: Cursor, write: bool) -> None:
-        pass  # psycopg opens a transaction with the first statement
+        if write:  # every read is one statement, its own transaction
+            cursor.execute("BEGIN")
 
     def _lock_schema(self, cursor: Cursor) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('hightable schema'))")
+
+    def _announce(self, cursor: Cursor, world: str) -> None:
+        cursor.execute("SELECT pg_notify(%s, %s)", (CHANNEL, world))
+
+    def listen(self, appended: Callable[[str | None], None]) -> Closeable | None:
+        return Listener(self.url, appended)
 
     def writing(self, world: str) -> AbstractContextManager[object]:
         return self._world_lock(world)
@@ -78,7 +89,6 @@ class PostgresStore(SqlStore):
         try:
             with nullcontext(pinned) if pinned else self._pool.connection() as connection:
                 connection.execute("SELECT pg_advisory_lock(%s, %s)", key)
-                connection.commit()
                 self._pinned.connection = connection
                 try:
                     yield
@@ -94,9 +104,8 @@ class PostgresStore(SqlStore):
 
 def _unlock(connection: psycopg.Connection[object], key: tuple[int, int]) -> None:
     try:
-        connection.rollback()
+        connection.rollback()  # nothing to roll back, unless a write failed half-way
         connection.execute("SELECT pg_advisory_unlock(%s, %s)", key)
-        connection.commit()
     except BaseException:
         connection.close()  # the session's end lets the lock go
         raise

@@ -174,6 +174,7 @@ class SqlStore(EventStore):
             self._insert(cursor, world, records)
             if snapshot is not None:  # one commit, one flush to disk, for both
                 self._upsert_snapshot(cursor, snapshot)
+            self._announce(cursor, world)
 
         try:
             self._run(work, write=True)
@@ -181,6 +182,9 @@ class SqlStore(EventStore):
             if isinstance(error.__cause__, self.unique_violation):  # lost the race to that seq
                 raise Conflict(world, records[0].seq, records[0].seq) from None
             raise
+
+    def _announce(self, cursor: Cursor, world: str) -> None:
+        """Tell the store's listeners of the append, at its commit (where the store can)."""
 
     def _insert(self, cursor: Cursor, world: str, records: Sequence[Record]) -> None:
         cursor.executemany(
