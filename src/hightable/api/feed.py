@@ -85,8 +85,9 @@ class Feeds:
 
     async def _start(self) -> None:
         async with self._starting:
-            if self._loop is not None:
+            if self._loop is asyncio.get_running_loop():
                 return
+            self.close()  # a listener of another event loop (an application run again)
             self._loop = asyncio.get_running_loop()
             self._listener = await anyio.to_thread.run_sync(
                 self.service.watch_appends, self._appended
