@@ -6,6 +6,7 @@ COIN-2 does), records a debit and a credit, and saves both in one transaction.
 
 from __future__ import annotations
 
+import os
 import uuid
 from typing import Any
 
@@ -76,11 +77,17 @@ def sqlite_env(path: str) -> dict[str, Any]:
     return {**CACHED, "PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path}
 
 
+def bench_database() -> str:
+    """The database the benchmark's PostgreSQL URL names (`HIGHTABLE_BENCH_POSTGRES`)."""
+    url = os.environ.get("HIGHTABLE_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+    return url.rsplit("/", 1)[-1].split("?", 1)[0]
+
+
 def postgres_env(schema: str) -> dict[str, Any]:
     return {
         **CACHED,
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_DBNAME": "test",
+        "POSTGRES_DBNAME": bench_database(),
         "POSTGRES_HOST": "127.0.0.1",
         "POSTGRES_PORT": "5432",
         "POSTGRES_USER": "postgres",

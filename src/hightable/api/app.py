@@ -16,6 +16,7 @@ from starlette.middleware.cors import CORSMiddleware
 from hightable import __version__
 from hightable.api.body_limit import BodyLimit
 from hightable.api.errors import Unexpected, add_error_handlers
+from hightable.api.feed import Feeds
 from hightable.api.models import RefusalBody
 from hightable.api.requestlog import AccessLog, configure
 from hightable.api.routes import ROUTERS
@@ -86,6 +87,7 @@ def create_app(
         AccessLog, log_format=settings.log_format, after=lambda: metrics.refresh(service)
     )
     metrics.forget_at_exit()
+    app.state.feeds = Feeds(service)  # one watcher per world, for every feed
     add_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

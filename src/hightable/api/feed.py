@@ -1,20 +1,33 @@
-"""The live feed: a world's events as Server-Sent Events, resumable from a seq."""
+"""The live feed: a world's events as Server-Sent Events, resumable from a seq.
+
+However many watch a world, each process reads the store for it once per change: one watcher
+per world (`WorldFeed`) reads what is new and fans it out to every subscriber of this process.
+It wakes when this process commits to the world and, on PostgreSQL, when any process does
+(LISTEN/NOTIFY, the notification sent by the append's own transaction); where the store cannot
+tell (SQLite), the watcher polls, once per world, every `POLL_SECONDS`. A subscriber that is
+behind the records the watcher keeps (resuming from an old seq) reads its own pages from the
+store until it catches up.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections import deque
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import anyio
-from fastapi import Request
 
 from hightable.api.errors import refused
 from hightable.core.chain import Record
 from hightable.limits import feed_page_records_max, seq_max
 from hightable.service import WorldService
+from hightable.store.base import Closeable
 
-POLL_SECONDS = 0.1
+POLL_SECONDS = 0.1  # where the store cannot tell of appends: how often each world is looked at
 KEEPALIVE_SECONDS = 15.0
+RECENT_RECORDS = feed_page_records_max  # kept per watched world for the subscribers
 
 _subscribers = 0  # streams open now in this process
 
@@ -38,39 +51,145 @@ def resume_after(last_event_id: str | None) -> int:
     return int(last_event_id)
 
 
+class WorldFeed:
+    """One watched world: its last records read, and a pulse for each new read."""
+
+    def __init__(self, world: str) -> None:
+        self.world = world
+        self.head = 0  # the last seq the watcher read
+        self.recent: deque[Record] = deque(maxlen=RECENT_RECORDS)
+        self.changed = asyncio.Event()  # set (then replaced) when records arrive
+        self.wake = asyncio.Event()  # set when the store may hold more
+        self.subscribers = 0
+        self.task: asyncio.Task[None] | None = None
+
+    def records_after(self, after: int) -> list[Record] | None:
+        """What is new after a seq, from the records kept; None if the subscriber is behind
+        them and must read the store itself."""
+        if after >= self.head:
+            return []
+        if self.recent and self.recent[0].seq <= after + 1:
+            return [r for r in self.recent if r.seq > after][:feed_page_records_max]
+        return None
+
+    def arrived(self, records: list[Record]) -> None:
+        self.recent.extend(records)
+        self.head = records[-1].seq
+        self.changed.set()
+        self.changed = asyncio.Event()
+
+
+class Feeds:
+    """The live feeds of this process, one watcher per world watched."""
+
+    def __init__(self, service: WorldService) -> None:
+        self.service = service
+        self.worlds: dict[str, WorldFeed] = {}
+        self.poll: float | None = POLL_SECONDS
+        self.reads = 0  # of the store by the watchers (for the benchmark)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._listener: Closeable | None = None
+        self._starting = asyncio.Lock()
+
+    async def _start(self) -> None:
+        async with self._starting:
+            if self._loop is asyncio.get_running_loop():
+                return
+            self.close()  # a listener of another event loop (an application run again)
+            self._loop = asyncio.get_running_loop()
+            self._listener = await anyio.to_thread.run_sync(
+                self.service.watch_appends, self._appended
+            )
+            self.poll = None if self._listener is not None else POLL_SECONDS
+
+    def _appended(self, world: str | None) -> None:
+        """From any thread: the world (None: any world) may hold more."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._wake, world)
+
+    def _wake(self, world: str | None) -> None:
+        for feed in self.worlds.values() if world is None else [self.worlds.get(world)]:
+            if feed is not None:
+                feed.wake.set()
+
+    @asynccontextmanager
+    async def subscribed(self, world: str) -> AsyncIterator[WorldFeed]:
+        await self._start()
+        if world not in self.worlds:
+            head = await anyio.to_thread.run_sync(head_of, self.service, world)
+            if world not in self.worlds:  # no other subscriber made it meanwhile
+                made = self.worlds[world] = WorldFeed(world)
+                made.head = head
+                made.task = asyncio.create_task(self._watch(made))
+        feed = self.worlds[world]
+        feed.subscribers += 1
+        try:
+            yield feed
+        finally:
+            feed.subscribers -= 1
+            if feed.subscribers == 0 and self.worlds.get(world) is feed:
+                del self.worlds[world]
+                if feed.task is not None:
+                    feed.task.cancel()
+
+    async def _watch(self, feed: WorldFeed) -> None:
+        while True:
+            with anyio.move_on_after(self.poll if self.poll is not None else float("inf")):
+                await feed.wake.wait()
+            feed.wake.clear()
+            while True:
+                self.reads += 1
+                records = await anyio.to_thread.run_sync(page, self.service, feed.world, feed.head)
+                if not records:
+                    break
+                feed.arrived(records)
+                if len(records) < feed_page_records_max:
+                    break
+
+    def close(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+
+
 async def stream(
-    service: WorldService, world: str, after: int, seconds: float, request: Request, names: bool
+    feeds: Feeds, world: str, after: int, seconds: float, names: bool
 ) -> AsyncIterator[str]:
-    """Poll the store (any process may have written) and send what is new, in order."""
+    """Send what is new after `after`, in order, as the world's watcher reads it."""
     global _subscribers
     _subscribers += 1
     try:
-        async for chunk in _poll(service, world, after, seconds, request, names):
+        async for chunk in _sent(feeds, world, after, seconds, names):
             yield chunk
     finally:
         _subscribers -= 1
 
 
-async def _poll(
-    service: WorldService, world: str, after: int, seconds: float, request: Request, names: bool
+async def _sent(
+    feeds: Feeds, world: str, after: int, seconds: float, names: bool
 ) -> AsyncIterator[str]:
     yield "retry: 1000\n\n"
-    with anyio.move_on_after(seconds):
-        idle = 0.0
-        while not await request.is_disconnected():
-            records = await anyio.to_thread.run_sync(page, service, world, after)
-            for record in records:
-                name = f"event: {record.type}\n" if names else ""
-                yield f"id: {record.seq}\n{name}data: {record.body.decode()}\n\n"
-                after = record.seq
-            if records:
-                idle = 0.0
-                continue
-            idle += POLL_SECONDS
-            if idle >= KEEPALIVE_SECONDS:  # a comment now and then keeps proxies from closing
-                idle = 0.0
-                yield ": still here\n\n"
-            await anyio.sleep(POLL_SECONDS)
+    async with feeds.subscribed(world) as feed:
+        with anyio.move_on_after(seconds):
+            while True:
+                changed = feed.changed
+                records = feed.records_after(after)
+                if records is None:  # behind what the watcher keeps: read the store itself
+                    records = await anyio.to_thread.run_sync(page, feeds.service, world, after)
+                for record in records:
+                    name = f"event: {record.type}\n" if names else ""
+                    yield f"id: {record.seq}\n{name}data: {record.body.decode()}\n\n"
+                    after = record.seq
+                if records:
+                    continue
+                with anyio.move_on_after(KEEPALIVE_SECONDS) as waiting:
+                    await changed.wait()
+                if waiting.cancelled_caught:  # a comment now and then keeps proxies from closing
+                    yield ": still here\n\n"
+
+
+def head_of(service: WorldService, world: str) -> int:
+    return service.head_seq(world) or 0
 
 
 def page(service: WorldService, world: str, after: int) -> list[Record]:

@@ -42,6 +42,10 @@ LogFormat = Annotated[
     typer.Option(help="The access log on standard error: one line per request (json, text, none)."),
 ]
 
+# uvicorn's HTTP protocol with TCP_NODELAY on every connection (api/nodelay.py), by name so that
+# the command line does not import the web stack.
+PROTOCOL = "hightable.api.nodelay:NoDelayProtocol"
+
 
 @app.command("serve")
 def serve_command(
@@ -115,6 +119,7 @@ def run_server(
                 host=host,
                 port=port,
                 workers=workers,
+                http=PROTOCOL,
                 log_level="warning",
                 access_log=False,  # hightable's own log has no query string, where tokens may ride
             )

@@ -13,7 +13,7 @@ The store stays behind it: no shell reads or writes the store itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from hightable.checked import Progress
@@ -31,7 +31,7 @@ from hightable.service.policy import SnapshotPolicy
 from hightable.service.porting import Porting
 from hightable.service.writing import Batch, Writer
 from hightable.store import EventStore, WorldSummary
-from hightable.store.base import TokenInfo
+from hightable.store.base import Closeable, TokenInfo
 from hightable.timeline import Timeline
 
 if TYPE_CHECKING:  # the PostgreSQL driver is loaded only by a store that needs it
@@ -140,6 +140,14 @@ class WorldService:
 
     def head_seq(self, world: str) -> int | None:
         return self.access.head_seq(world)
+
+    def watch_appends(self, appended: Callable[[str | None], None]) -> Closeable | None:
+        """Have `appended(world)` called after every append to a world: at once for this
+        process's commits, and for every process's where the store tells (PostgreSQL's
+        LISTEN/NOTIFY: then a handle to close; None where readers must poll for the others').
+        `appended(None)`: some appends may have gone untold, look again at every world."""
+        self.writer.committed.append(appended)
+        return self.store.listen(appended)
 
     # -- porting ------------------------------------------------------------------------------
 

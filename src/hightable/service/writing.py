@@ -14,7 +14,8 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from hightable.checked import read_events
@@ -72,6 +73,8 @@ class Writer:
     ) -> None:
         self.store, self.held, self.loader, self.policy = store, held, loader, policy
         self.observer = observer or Observer()
+        # Told the world after each commit of this process (the live feeds wake on it).
+        self.committed: list[Callable[[str], None]] = []
 
     # -- creating ------------------------------------------------------------------------------
 
@@ -105,15 +108,32 @@ class Writer:
         with self.held.using(world, pending) as held:
             if not pending.done:
                 started = time.perf_counter()
-                group = self.held.take_queue(held)
-                self._commit_group(world, held, group)
-                self.observer.group_committed(time.perf_counter() - started, len(group))
+                size = self._commit_queued(world, held)
+                self.observer.group_committed(time.perf_counter() - started, size)
         if isinstance(pending.outcome, HightableError):
             self.observer.command("failed", "STORE-1")
             raise pending.outcome
         assert pending.outcome is not None  # every member of a group is answered
         observe_outcomes(self.observer, [pending.outcome])
         return pending.outcome
+
+    def _commit_queued(self, world: str, held: Held) -> int:
+        """Commit what is queued for the world, under the store's lock on it, and say how many
+        commands that was. Should the lock not be had, every command queued is answered with
+        that failure: none was decided."""
+        group: list[Pending] | None = None
+        try:
+            with self._writing(world):
+                group = self.held.take_queue(held)
+                self._commit_group(world, held, group)
+                return len(group)
+        except BaseException as error:
+            if group is None:
+                kind = type(error).__name__
+                failed = StoreError(f"world {world}: its write lock failed ({kind})")
+                for member in self.held.take_queue(held):
+                    member.outcome, member.done = failed, True
+            raise
 
     def _commit_group(self, world: str, held: Held, group: list[Pending]) -> None:
         """Decide and append a group; every member gets an outcome, or the error that stopped
@@ -139,7 +159,7 @@ class Writer:
 
         With `atomic`, one refusal refuses the whole batch and nothing is appended.
         """
-        with self.held.using(world) as held:
+        with self.held.using(world) as held, self._writing(world):
             try:
                 batch = self._execute_locked(
                     world, held, [defaulting_at(raw, now) for raw in raws], atomic
@@ -149,6 +169,11 @@ class Writer:
                 raise
         observe_outcomes(self.observer, batch.outcomes)
         return batch
+
+    def _writing(self, world: str) -> AbstractContextManager[object]:
+        """The store's lock on the world, across processes: taken after this process's own
+        (so that the commands queued meanwhile join the group), before catching up."""
+        return self.store.writing(world)
 
     def _execute_locked(
         self, world: str, held: Held, raws: Iterable[object], atomic: bool
@@ -182,12 +207,20 @@ class Writer:
             if appended:
                 loaded.head = plan.records[-1]
                 self.policy.committed(held, plan)
+                self._tell(world)
                 return Batch(plan.outcomes, True)
             conflicts += 1
             if conflicts >= conflict_retries_max:
                 raise StoreError(f"world {world}: gave up after {conflicts} conflicts")
             # The random wait keeps two writers from colliding in lockstep forever.
             time.sleep(random.uniform(0, min(0.05, 0.0005 * 2**conflicts)))
+
+    def _tell(self, world: str) -> None:
+        for hook in self.committed:
+            try:
+                hook(world)
+            except Exception:  # a listener's failure is never the command's
+                log.exception("world %s: a listener of commits failed", world)
 
     def _append(self, world: str, held: Held, plan: Plan) -> bool:
         """Append the plan's records and snapshot; False if another writer took the seq."""

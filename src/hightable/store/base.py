@@ -9,11 +9,17 @@ loser gets `Conflict` and re-decides. Every method is one transaction.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from typing import Protocol
 
 from hightable.core.chain import GENESIS, Record, chain_problem, head_problem, link
 from hightable.errors import Conflict, Corrupt, StoreError
+
+
+class Closeable(Protocol):
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,18 @@ class EventLog(ABC):
         same transaction, a snapshot of the state they lead to, when given. `NoSuchWorld` for
         a world the store does not hold; `Archived` for an archived one (WORLD-2), read in the
         same transaction, so that nothing is appended once the archive is committed."""
+
+    def writing(self, world: str) -> AbstractContextManager[object]:
+        """One writer of the world at a time across every process on this store: held from
+        catching up to the commit, so that writers queue instead of racing to the same seq.
+        Only a courtesy: the seq each append names stays what keeps the log whole."""
+        return nullcontext()
+
+    def listen(self, appended: Callable[[str | None], None]) -> Closeable | None:
+        """Have `appended(world)` called whenever any process appends to a world of this store
+        (`appended(None)`: some may have been missed, look at every world), until closed; None
+        where the store cannot tell, and its readers must poll."""
+        return None
 
     @abstractmethod
     def head(self, world: str) -> Record | None:

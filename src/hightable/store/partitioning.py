@@ -77,7 +77,7 @@ def convert(store: PostgresStore, partitions: int) -> Partitioned:
                 cursor.execute(f'ALTER INDEX "{name}" RENAME TO "{names[definition]}"')
         return Partitioned(safe_url(store.url), partitions, int(str(row[0])) if row else 0)
 
-    return store._run(work)
+    return store._run(work, write=True)
 
 
 def index_names(cursor: Cursor, table: str) -> dict[str, str]:

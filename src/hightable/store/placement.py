@@ -66,7 +66,10 @@ def place_shards(shards: Sequence[PostgresStore]) -> None:
             agreed = claimed.shard_set  # a store created at the same time elsewhere: its set
     if not all(place and place.complete for place in places):
         for shard in shards:
-            shard._run(lambda cursor: cursor.execute("UPDATE hightable_shard SET complete = true"))
+            shard._run(
+                lambda cursor: cursor.execute("UPDATE hightable_shard SET complete = true"),
+                write=True,
+            )
 
 
 def check_place(shard: PostgresStore, position: int, count: int, place: Place) -> None:
@@ -123,7 +126,7 @@ def claim_place(shard: PostgresStore, place: Place) -> Place:
         )
         return place
 
-    return shard._run(work)
+    return shard._run(work, write=True)
 
 
 def refuse_worlds_placed_elsewhere(cursor: Cursor, shard: PostgresStore) -> None:

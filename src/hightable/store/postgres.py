@@ -1,13 +1,25 @@
-"""The store for many nodes: PostgreSQL through psycopg 3."""
+"""The store for many nodes: PostgreSQL through psycopg 3, its connections from a bounded pool
+(several servers of many threads share one PostgreSQL, whose connections are few)."""
 
 from __future__ import annotations
 
+import threading
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+
 import psycopg
 import psycopg.errors
+from psycopg_pool import ConnectionPool
 
 from hightable.errors import StoreError
+from hightable.store.base import Closeable
 from hightable.store.dbapi import Connection, Cursor
+from hightable.store.listening import CHANNEL, Listener
 from hightable.store.sql import SqlStore
+
+POOL_CONNECTIONS_MAX = 8  # per process: threads beyond it wait their turn for a connection
+WORLD_LOCKS = 0x4854  # the first key of a world's advisory lock ("HT"); the second, its crc32
 
 
 class PostgresStore(SqlStore):
@@ -23,17 +35,80 @@ class PostgresStore(SqlStore):
     driver_errors = (psycopg.Error,)
     unique_violation = (psycopg.errors.UniqueViolation,)
 
-    def _connect(self) -> Connection:
+    def __init__(self, url: str) -> None:
+        self._pinned = threading.local()  # the connection a thread holds a world's lock on
+        self._pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=POOL_CONNECTIONS_MAX,
+            # Autocommit: a read is one statement, one round trip; a write opens its own
+            # transaction (`_begin`), and a commit is sent only when one is open.
+            kwargs={"connect_timeout": 10, "autocommit": True},
+            open=False,
+            name="hightable",
+        )
         try:
-            return psycopg.connect(self.url, connect_timeout=10)
+            self._pool.open(wait=True, timeout=15)
         except psycopg.Error as error:
-            raise StoreError(f"{safe_url(self.url)}: cannot connect ({error})") from error
+            self._pool.close()
+            raise StoreError(f"{safe_url(url)}: cannot connect ({error})") from error
+        super().__init__(url)
 
-    def _begin(self, cursor: Cursor) -> None:
-        pass  # psycopg opens a transaction with the first statement
+    @contextmanager
+    def _connected(self) -> Iterator[Connection]:
+        pinned: Connection | None = getattr(self._pinned, "connection", None)
+        if pinned is not None:
+            yield pinned
+            return
+        with self._pool.connection() as connection:
+            yield connection
+
+    def _begin(self, cursor: Cursor, write: bool) -> None:
+        if write:  # every read is one statement, its own transaction
+            cursor.execute("BEGIN")
 
     def _lock_schema(self, cursor: Cursor) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('hightable schema'))")
+
+    def _announce(self, cursor: Cursor, world: str) -> None:
+        cursor.execute("SELECT pg_notify(%s, %s)", (CHANNEL, world))
+
+    def listen(self, appended: Callable[[str | None], None]) -> Closeable | None:
+        return Listener(self.url, appended)
+
+    def writing(self, world: str) -> AbstractContextManager[object]:
+        return self._world_lock(world)
+
+    @contextmanager
+    def _world_lock(self, world: str) -> Iterator[None]:
+        """A session advisory lock on the world, on a connection this thread keeps (and runs
+        its transactions on) until it lets the lock go; released by PostgreSQL if the process
+        dies. A thread that takes a second lock takes it on the same session (locks stack)."""
+        key = (WORLD_LOCKS, zlib.crc32(world.encode()) - 2**31)
+        pinned: psycopg.Connection[object] | None = getattr(self._pinned, "connection", None)
+        try:
+            with nullcontext(pinned) if pinned else self._pool.connection() as connection:
+                connection.execute("SELECT pg_advisory_lock(%s, %s)", key)
+                self._pinned.connection = connection
+                try:
+                    yield
+                finally:
+                    self._pinned.connection = pinned
+                    _unlock(connection, key)
+        except psycopg.Error as error:
+            raise StoreError(f"{safe_url(self.url)}: {error}") from error
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def _unlock(connection: psycopg.Connection[object], key: tuple[int, int]) -> None:
+    try:
+        connection.rollback()  # nothing to roll back, unless a write failed half-way
+        connection.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+    except BaseException:
+        connection.close()  # the session's end lets the lock go
+        raise
 
 
 def safe_url(url: str) -> str:

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 
 from hightable.core.chain import Record
 from hightable.errors import StoreError
-from hightable.store.base import EventStore, Snapshot, TokenInfo, WorldSummary
+from hightable.store.base import Closeable, EventStore, Snapshot, TokenInfo, WorldSummary
 from hightable.store.placement import place_shards
 from hightable.store.postgres import PostgresStore, safe_url
 
@@ -72,6 +73,13 @@ class ShardedStore(EventStore):
         self, world: str, records: Sequence[Record], snapshot: Snapshot | None = None
     ) -> None:
         self.shard(world).append(world, records, snapshot)
+
+    def writing(self, world: str) -> AbstractContextManager[object]:
+        return self.shard(world).writing(world)
+
+    def listen(self, appended: Callable[[str | None], None]) -> Closeable | None:
+        """Every shard's appends, told to one listener (a NOTIFY comes from the world's shard)."""
+        return Listeners([shard.listen(appended) for shard in self.shards])
 
     def head(self, world: str) -> Record | None:
         return self.shard(world).head(world)
@@ -140,6 +148,17 @@ class ShardedStore(EventStore):
 
     def is_public(self, world: str) -> bool:
         return self.shard(world).is_public(world)
+
+
+class Listeners:
+    """The shards' listeners, closed together."""
+
+    def __init__(self, listeners: list[Closeable | None]) -> None:
+        self.listeners = [listener for listener in listeners if listener is not None]
+
+    def close(self) -> None:
+        for listener in self.listeners:
+            listener.close()
 
 
 def describe(url: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import TypeVar
 
 from hightable.core.chain import Record
@@ -29,7 +29,8 @@ COLUMNS = "seq, at, type, body, hash"
 class SqlStore(SqlAccess, EventStore):
     """An event store over a DB-API connection; subclasses say how to connect and lock.
 
-    One connection per thread; each public method is one transaction.
+    One connection per thread (or from a pool); each public method is one transaction, a
+    read never waits for a writer.
     """
 
     placeholder = "?"
@@ -53,8 +54,17 @@ class SqlStore(SqlAccess, EventStore):
     def _connect(self) -> Connection:
         raise NotImplementedError
 
-    def _begin(self, cursor: Cursor) -> None:
-        """Open a write transaction (and take whatever lock serializes writers)."""
+    def _begin(self, cursor: Cursor, write: bool) -> None:
+        """Open a transaction (a write one takes whatever lock serializes writers)."""
+
+    def _write_lock(self) -> AbstractContextManager[object]:
+        """Held around each write transaction: where writers wait their turn."""
+        return nullcontext()
+
+    @contextmanager
+    def _connected(self) -> Iterator[Connection]:
+        """The connection a transaction runs on."""
+        yield self._connection()
 
     def _connection(self) -> Connection:
         connection: Connection | None = getattr(self._local, "connection", None)
@@ -65,21 +75,22 @@ class SqlStore(SqlAccess, EventStore):
         return connection
 
     @contextmanager
-    def _transaction(self) -> Iterator[Cursor]:
-        connection = self._connection()
-        try:
-            cursor = connection.cursor()
-            self._begin(cursor)
-            yield cursor
-            connection.commit()
-        except BaseException:
-            self._rollback(connection)
-            if getattr(connection, "broken", False):  # the server went away: reconnect next time
-                self._forget(connection)
-            raise
+    def _transaction(self, write: bool = True) -> Iterator[Cursor]:
+        with self._write_lock() if write else nullcontext(), self._connected() as connection:
+            try:
+                cursor = connection.cursor()
+                self._begin(cursor, write)
+                yield cursor
+                connection.commit()
+            except BaseException:
+                self._rollback(connection)
+                if getattr(connection, "broken", False):  # the server went away: reconnect
+                    self._forget(connection)
+                raise
 
     def _forget(self, connection: Connection) -> None:
-        self._local.connection = None
+        if getattr(self._local, "connection", None) is connection:
+            self._local.connection = None
         with self._all_lock:
             if connection in self._all:
                 self._all.remove(connection)
@@ -98,10 +109,10 @@ class SqlStore(SqlAccess, EventStore):
     def _sql(self, statement: str) -> str:
         return statement.replace("?", self.placeholder)
 
-    def _run(self, work: Callable[[Cursor], T]) -> T:
+    def _run(self, work: Callable[[Cursor], T], write: bool = False) -> T:
         """Run one transaction, wrapping driver errors so that none leaks out."""
         try:
-            with self._transaction() as cursor:
+            with self._transaction(write) as cursor:
                 return work(cursor)
         except self.driver_errors as error:
             raise StoreError(f"{self.url}: {error}") from error
@@ -167,7 +178,7 @@ class SqlStore(SqlAccess, EventStore):
             self._insert(cursor, world, records)
 
         try:
-            self._run(work)
+            self._run(work, write=True)
         except StoreError as error:
             if isinstance(error.__cause__, self.unique_violation):
                 raise WorldExists(f"a world {world!r} exists already") from None
@@ -189,13 +200,17 @@ class SqlStore(SqlAccess, EventStore):
             self._insert(cursor, world, records)
             if snapshot is not None:  # one commit, one flush to disk, for both
                 self._upsert_snapshot(cursor, snapshot)
+            self._announce(cursor, world)
 
         try:
-            self._run(work)
+            self._run(work, write=True)
         except StoreError as error:
             if isinstance(error.__cause__, self.unique_violation):  # lost the race to that seq
                 raise Conflict(world, records[0].seq, records[0].seq) from None
             raise
+
+    def _announce(self, cursor: Cursor, world: str) -> None:
+        """Tell the store's listeners of the append, at its commit (where the store can)."""
 
     def _insert(self, cursor: Cursor, world: str, records: Sequence[Record]) -> None:
         cursor.executemany(
@@ -295,7 +310,7 @@ class SqlStore(SqlAccess, EventStore):
                 cursor.execute(self._sql(f"DELETE FROM {table} WHERE world = ?"), (world,))
             return found
 
-        return self._run(work)
+        return self._run(work, write=True)
 
     def worlds(self) -> list[WorldSummary]:
         def work(cursor: Cursor) -> list[WorldSummary]:
@@ -313,7 +328,7 @@ class SqlStore(SqlAccess, EventStore):
     # -- snapshots ---------------------------------------------------------------------------
 
     def save_snapshot(self, snapshot: Snapshot) -> None:
-        self._run(lambda cursor: self._upsert_snapshot(cursor, snapshot))
+        self._run(lambda cursor: self._upsert_snapshot(cursor, snapshot), write=True)
 
     def _upsert_snapshot(self, cursor: Cursor, snapshot: Snapshot) -> None:
         cursor.execute(
@@ -360,12 +375,13 @@ class SqlStore(SqlAccess, EventStore):
 
     def drop_snapshots(self, world: str | None = None) -> None:
         if world is None:
-            self._run(lambda cursor: cursor.execute("DELETE FROM snapshots"))
+            self._run(lambda cursor: cursor.execute("DELETE FROM snapshots"), write=True)
         else:
             self._run(
                 lambda cursor: cursor.execute(
                     self._sql("DELETE FROM snapshots WHERE world = ?"), (world,)
-                )
+                ),
+                write=True,
             )
 
 

@@ -18,7 +18,7 @@ TOKEN_ID = f"SUBSTR(hash, 1, {TOKEN_ID_LENGTH})"
 class SqlAccess:
     """The access part of `SqlStore`, which supplies `_run` and `_sql`."""
 
-    def _run(self, work: Callable[[Cursor], T]) -> T:
+    def _run(self, work: Callable[[Cursor], T], write: bool = False) -> T:
         raise NotImplementedError
 
     def _sql(self, statement: str) -> str:
@@ -34,7 +34,8 @@ class SqlAccess:
                     " VALUES (?, ?, ?, ?, ?)"
                 ),
                 (world, token_hash, holder, issued_at, label),
-            )
+            ),
+            write=True,
         )
 
     def token_holder(self, world: str, token_hash: str) -> str | None:
@@ -83,7 +84,7 @@ class SqlAccess:
             )
             return bool(cursor.rowcount > 0)
 
-        return self._run(work)
+        return self._run(work, write=True)
 
     def set_public(self, world: str, public: bool) -> None:
         self._set_flag(world, "public", public)
@@ -101,7 +102,8 @@ class SqlAccess:
         self._run(
             lambda cursor: cursor.execute(
                 self._sql(f"UPDATE worlds SET {column} = ? WHERE world = ?"), (int(value), world)
-            )
+            ),
+            write=True,
         )
 
     def _flag(self, world: str, column: str) -> bool:

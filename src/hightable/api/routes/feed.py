@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
 from hightable.api.access import Service, Token, reader
-from hightable.api.feed import resume_after, stream
+from hightable.api.feed import Feeds, resume_after, stream
 from hightable.limits import feed_seconds_max, last_event_id_length_max, seq_max
 
 router = APIRouter(tags=["reading"])
@@ -50,7 +50,8 @@ async def feed(
     """The world's events live, as Server-Sent Events, resumable from a seq (Last-Event-ID)."""
     await anyio.to_thread.run_sync(reader, service, world, token)
     start = after if after is not None else resume_after(last_event_id)
+    feeds: Feeds = request.app.state.feeds
     return StreamingResponse(
-        stream(service, world, start, seconds, request, names),
+        stream(feeds, world, start, seconds, names),
         media_type="text/event-stream",
     )
