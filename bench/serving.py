@@ -51,7 +51,11 @@ def server(argv: list[str]) -> Iterator[int]:
 
 
 def hightable_server(url: str, workers: int) -> list[str]:
-    return ["hightable", "serve", "--store", url, "--workers", str(workers), "--port", "{port}"]
+    # Creation open (the benchmark makes its own world) and no access log: the floor keeps none.
+    return [
+        *["hightable", "serve", "--store", url, "--workers", str(workers), "--port", "{port}"],
+        *["--open-creation", "--log-format", "none"],
+    ]
 
 
 def floor_server(url: str, workers: int) -> list[str]:

@@ -20,7 +20,7 @@ from hightable.core.chain import Record
 from hightable.service import WorldService
 from hightable.store import MemoryStore
 from hightable.store.base import Closeable
-from servers import START, start_server, stop_server
+from servers import OPERATOR_HEADERS, START, start_server, stop_server
 
 FIGURES = Path(__file__).parents[2] / "build" / "feed.json"
 
@@ -90,7 +90,9 @@ def test_a_feed_on_one_server_hears_an_append_through_another_on_postgres(
     servers = [start_server(postgres_url) for _ in range(2)]
     try:
         (_, watched), (_, writer) = servers
-        created = httpx.post(f"{writer}/worlds", json={"world": "shard", "start": START})
+        created = httpx.post(
+            f"{writer}/worlds", json={"world": "shard", "start": START}, headers=OPERATOR_HEADERS
+        )
         headers = {"Authorization": f"Bearer {created.json()['table_token']}"}
         arrived: dict[int, float] = {}
         ready = threading.Event()
