@@ -138,6 +138,7 @@ def test_migration_3_records_the_head_of_worlds_kept_before_it(tmp_path: Path) -
         old.execute("UPDATE hightable_schema SET version = 2")
         old.execute("ALTER TABLE worlds DROP COLUMN head_seq")
         old.execute("ALTER TABLE worlds DROP COLUMN head_hash")
+        old.execute("DROP TABLE mentions")
     with open_store(f"sqlite:///{path}") as store:
         assert (len(records), records[-1].hash) == store.recorded_head("w")
         assert LATEST == store.schema_version()  # type: ignore[attr-defined]

@@ -13,7 +13,8 @@ The store stays behind it: no shell reads or writes the store itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TypeVar
 
 from hightable.checked import Progress
 from hightable.core import Accepted, Event, Outcome, Refusal, Replayed, State, Verdict
@@ -30,6 +31,8 @@ from hightable.service.porting import Porting
 from hightable.service.writing import Batch, Writer
 from hightable.store import EventStore, WorldSummary
 from hightable.timeline import Timeline
+
+T = TypeVar("T")
 
 
 class WorldService:
@@ -70,6 +73,13 @@ class WorldService:
 
     def state_at(self, world: str, instant: str | None = None) -> State | Refusal:
         return self.history.state_at(world, instant)
+
+    def reading(self, world: str, instant: str | None, read: Callable[[State], T]) -> T | Refusal:
+        return self.history.reading(world, instant, read)
+
+    def events_naming(self, world: str, names: Sequence[str]) -> list[Event]:
+        """The events that name any of `names` (a dossier's), by the store's index of mentions."""
+        return self.history.events_naming(world, names)
 
     def timeline(self, world: str, catch_up: bool = True) -> Timeline:
         return self.history.timeline(world, catch_up)

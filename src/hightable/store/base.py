@@ -66,6 +66,20 @@ class EventLog(ABC):
         """Records with seq > after, up to a seq and/or an instant, in seq order."""
 
     @abstractmethod
+    def read_seqs(self, world: str, seqs: Sequence[int]) -> list[Record]:
+        """The records at these seqs that the log holds, in seq order."""
+
+    @abstractmethod
+    def mentioning(self, world: str, names: Sequence[str]) -> list[int]:
+        """The seqs of the events that name any of `names`, by the index of mentions that each
+        append writes beside its records (core/mentions.py), in order. Only an index: `verify`
+        checks it against the log."""
+
+    @abstractmethod
+    def mentions(self, world: str) -> Iterator[tuple[int, str]]:
+        """Every row of the world's index of mentions, (seq, name), by seq then name."""
+
+    @abstractmethod
     def worlds(self) -> list[WorldSummary]:
         """Every world of the store, by id."""
 

@@ -17,15 +17,14 @@ from hightable.store.base import (
     check_next,
     check_tail,
 )
-from hightable.store.dbapi import Connection, Cursor, Row
-from hightable.store.migrations import LATEST, MIGRATIONS, SCHEMA_TABLE
+from hightable.store.dbapi import COLUMNS, Connection, Cursor, Row, as_bytes, as_int, record_of
+from hightable.store.migrations import BACKFILL_MENTIONS, LATEST, MIGRATIONS, SCHEMA_TABLE
+from hightable.store.sql_mentions import SqlMentions
 
 T = TypeVar("T")
 
-COLUMNS = "seq, at, type, body, hash"
 
-
-class SqlStore(EventStore):
+class SqlStore(SqlMentions, EventStore):
     """An event store over a DB-API connection; subclasses say how to connect and lock.
 
     One connection per thread; each public method is one transaction.
@@ -117,7 +116,10 @@ class SqlStore(EventStore):
         for version, statements in MIGRATIONS:
             if version > current:
                 for statement in statements:
-                    cursor.execute(statement.format(blob=self.blob, int=self.integer))
+                    if statement == BACKFILL_MENTIONS:
+                        self._backfill_mentions(cursor)
+                    else:
+                        cursor.execute(statement.format(blob=self.blob, int=self.integer))
                 cursor.execute(
                     self._sql("INSERT INTO hightable_schema (version) VALUES (?)"), (version,)
                 )
@@ -129,7 +131,7 @@ class SqlStore(EventStore):
     def _version_in(cursor: Cursor) -> int:
         cursor.execute("SELECT max(version) FROM hightable_schema")
         row = cursor.fetchone()
-        return _int(row[0]) if row and row[0] is not None else 0
+        return as_int(row[0]) if row and row[0] is not None else 0
 
     # -- the log -----------------------------------------------------------------------------
 
@@ -159,7 +161,7 @@ class SqlStore(EventStore):
                 ),
                 (world,),
             )
-            check_tail(world, head, [_record(row) for row in cursor.fetchall()])
+            check_tail(world, head, [record_of(row) for row in cursor.fetchall()])
             check_next(world, records, head)
             self._insert(cursor, world, records)
             if snapshot is not None:  # one commit, one flush to disk, for both
@@ -177,6 +179,7 @@ class SqlStore(EventStore):
             self._sql(f"INSERT INTO events (world, {COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"),
             [(world, r.seq, r.at, r.type, r.body, r.hash) for r in records],
         )
+        self._insert_mentions(cursor, world, records)
         cursor.execute(
             self._sql("UPDATE worlds SET head_seq = ?, head_hash = ? WHERE world = ?"),
             (records[-1].seq, records[-1].hash, world),
@@ -189,7 +192,7 @@ class SqlStore(EventStore):
         row = cursor.fetchone()
         if row is None:
             raise NoSuchWorld(f"no world {world!r} in {self.url}")
-        return _int(row[0]), str(row[1])
+        return as_int(row[0]), str(row[1])
 
     def recorded_head(self, world: str) -> tuple[int, str] | None:
         def work(cursor: Cursor) -> tuple[int, str] | None:
@@ -209,7 +212,7 @@ class SqlStore(EventStore):
                 (world,),
             )
             row = cursor.fetchone()
-            return _record(row) if row else None
+            return record_of(row) if row else None
 
         return self._run(work)
 
@@ -236,10 +239,10 @@ class SqlStore(EventStore):
                 return list(cursor.fetchall())
 
             rows = self._run(page)
-            yield from map(_record, rows)
+            yield from map(record_of, rows)
             if len(rows) < read_page_records_max:
                 return
-            after = _int(rows[-1][0])
+            after = as_int(rows[-1][0])
 
     def _last_seq_by(self, world: str, instant: str) -> int:
         def work(cursor: Cursor) -> int:
@@ -251,7 +254,7 @@ class SqlStore(EventStore):
                 (world, instant),
             )
             row = cursor.fetchone()
-            return _int(row[0]) if row else 0
+            return as_int(row[0]) if row else 0
 
         return self._run(work)
 
@@ -262,7 +265,7 @@ class SqlStore(EventStore):
                 " JOIN events e ON e.world = w.world GROUP BY w.world, w.start ORDER BY w.world"
             )
             return [
-                WorldSummary(str(row[0]), str(row[1]), _int(row[2]), str(row[3]))
+                WorldSummary(str(row[0]), str(row[1]), as_int(row[2]), str(row[3]))
                 for row in cursor.fetchall()
             ]
 
@@ -292,7 +295,7 @@ class SqlStore(EventStore):
                 arguments,
             )
             row = cursor.fetchone()
-            return Snapshot(world, _int(row[0]), str(row[1]), _bytes(row[2])) if row else None
+            return Snapshot(world, as_int(row[0]), str(row[1]), as_bytes(row[2])) if row else None
 
         return self._run(work)
 
@@ -313,8 +316,8 @@ class SqlStore(EventStore):
             row = self._run(one)
             if row is None:
                 return
-            after = _int(row[0])
-            yield Snapshot(world, after, str(row[1]), _bytes(row[2]))
+            after = as_int(row[0])
+            yield Snapshot(world, after, str(row[1]), as_bytes(row[2]))
 
     def drop_snapshots(self, world: str | None = None) -> None:
         if world is None:
@@ -361,23 +364,3 @@ class SqlStore(EventStore):
             return bool(row and row[0])
 
         return self._run(work)
-
-
-def _record(row: Row) -> Record:
-    return Record(_int(row[0]), str(row[1]), str(row[2]), _bytes(row[3]), str(row[4]))
-
-
-def _int(value: object) -> int:
-    """An integer column's value (drivers give int; a hand-edited SQLite cell may be text)."""
-    if isinstance(value, int | str | float):
-        return int(value)
-    raise StoreError(f"not an integer in the database: {value!r}")
-
-
-def _bytes(value: object) -> bytes:
-    """A body column's value: bytes, or text written by hand."""
-    if isinstance(value, str):
-        return value.encode()
-    if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value)
-    raise StoreError(f"not bytes in the database: {value!r}")

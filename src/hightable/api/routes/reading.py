@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 from fastapi import APIRouter, Query
@@ -11,13 +11,19 @@ from hightable.api.access import Service, Token, instant_of, reader
 from hightable.api.errors import Refused, refused
 from hightable.api.models import EventsPage, VerifyResult
 from hightable.core import Refusal, State, to_dict, view, view_at
-from hightable.core.dossier import dossier
-from hightable.core.view import PathError
-from hightable.limits import instant_text_length_max, page_events_max, path_length_max, seq_max
-from hightable.service import WorldService
+from hightable.core.dossier import Standing, dossier_from, names_for, standing
+from hightable.core.view import SECTIONS, PathError, view_page
+from hightable.limits import (
+    instant_text_length_max,
+    page_entries_max,
+    page_events_max,
+    path_length_max,
+    seq_max,
+)
 from hightable.service.lookup import member_refusal
 
 router = APIRouter(tags=["reading"])
+T = TypeVar("T")
 
 At = Annotated[
     str | None,
@@ -35,13 +41,32 @@ def get_view(
         str | None,
         Query(description="A dotted path, e.g. members.john.status.", max_length=path_length_max),
     ] = None,
+    offset: Annotated[
+        int, Query(ge=0, le=seq_max, description="With `limit`: the first entry of the page.")
+    ] = 0,
+    limit: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=page_entries_max,
+            description="Entries of each section in a page (at most "
+            f"{page_entries_max}); the whole view or a section; default: all, unpaged.",
+        ),
+    ] = None,
 ) -> Any:
-    """The view of §14, as of the clock or an earlier instant, whole or at a path."""
-    state = state_at(service, world, token, at)
-    if not path:
-        return view(state)
+    """The view of §14, as of the clock or an earlier instant: whole, at a path, or a page of
+    the whole view or of one section (`next_offset` names the next page)."""
+    reader(service, world, token)
+    if limit is not None and path and path not in SECTIONS:
+        raise refused("CMD-1", "limit: pages the whole view or one section, not a deeper path")
+
+    def read(state: State) -> Any:
+        if limit is not None:
+            return view_page(state, offset, limit, [path] if path else ())
+        return view_at(state, path) if path else view(state)
+
     try:
-        return view_at(state, path)
+        return answer(service.reading(world, instant_of(at, "at"), read))
     except PathError as error:
         raise refused("ID-3", f"path: {error}") from None
 
@@ -50,21 +75,25 @@ def get_view(
 def get_dossier(
     world: str, member: str, service: Service, token: Token, at: At = None
 ) -> dict[str, Any]:
-    """A member's dossier: status, family, coins, markers, contracts, terms, duels, breaches."""
-    state = state_at(service, world, token, at)
-    missing = member_refusal(state, member)
-    if missing is not None:
-        raise Refused(missing)
-    return dossier(service.events_known(world, state), state, member)
-
-
-def state_at(service: WorldService, world: str, token: str | None, at: str | None) -> State:
-    """The world as of `at` (default: its clock), for a reader of it."""
+    """A member's dossier: status, family, coins, markers, contracts, terms, duels, breaches.
+    Its events are found by the index of which events name whom: it costs what it shows."""
     reader(service, world, token)
-    state = service.state_at(world, instant_of(at, "at"))
-    if isinstance(state, Refusal):
-        raise Refused(state)
-    return state
+
+    def read(state: State) -> Standing | Refusal:
+        return member_refusal(state, member) or standing(state, member)
+
+    stand = answer(service.reading(world, instant_of(at, "at"), read))
+    if isinstance(stand, Refusal):
+        raise Refused(stand)
+    events = service.events_naming(world, names_for(member, stand.held))
+    return dossier_from(events, member, stand)
+
+
+def answer(found: T | Refusal) -> T:
+    """What a reading found, or its refusal raised."""
+    if isinstance(found, Refusal):
+        raise Refused(found)
+    return found
 
 
 @router.get("/worlds/{world}/events", response_model=EventsPage)
