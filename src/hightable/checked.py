@@ -161,15 +161,6 @@ def counted(items: Iterable[T], progress: Progress | None) -> Iterator[T]:
         yield item
 
 
-def replay_counted(events: list[Event], progress: Progress | None) -> State:
-    """Events not yet stored (an import, a fork), replayed with the checks of a stored log."""
-    state = initial_from(events[0])
-    for event in counted(events, progress):
-        check_seal(state.world, state, event)
-        evolve_checked(state.world, state, event)
-    return state
-
-
 def against_recorded_head(verdict: Verdict, seq: int, digest: str) -> Verdict:
     """A sound chain must also end where the store recorded its head (a cut tail does not)."""
     problem = head_problem(verdict.events, verdict.head, seq, digest)

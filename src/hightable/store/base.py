@@ -9,7 +9,7 @@ loser gets `Conflict` and re-decides. Every method is one transaction.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from hightable.core.chain import GENESIS, Record, chain_problem, head_problem, link
@@ -40,8 +40,11 @@ class EventLog(ABC):
     url: str
 
     @abstractmethod
-    def create_world(self, world: str, start: str, records: Sequence[Record]) -> None:
-        """Create a world with its log from seq 1; `WorldExists` if the id is taken (WORLD-1)."""
+    def create_world(self, world: str, start: str, records: Iterable[Record]) -> None:
+        """Create a world with its log from seq 1, in one transaction; `WorldExists` if the id is
+        taken (WORLD-1). The records may come one at a time (a fork of a long log): whatever
+        raises while they are read leaves no world behind. Reading the store while they come
+        (a fork reads its source) is part of that transaction."""
 
     @abstractmethod
     def append(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from hightable.core.chain import Record
 from hightable.core.mentions import mention_rows
@@ -23,7 +23,8 @@ class MemoryStore(EventStore):
         # world -> name -> the seqs of its events that name it, ascending (the index of mentions)
         self._mentions: dict[str, dict[str, list[int]]] = {}
 
-    def create_world(self, world: str, start: str, records: Sequence[Record]) -> None:
+    def create_world(self, world: str, start: str, records: Iterable[Record]) -> None:
+        records = list(records)  # a memory store holds every record anyway
         with self._lock:
             if world in self._logs:
                 raise WorldExists(f"a world {world!r} exists already")

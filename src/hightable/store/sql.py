@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from typing import TypeVar
 
 from hightable.core.chain import Record
@@ -65,6 +66,12 @@ class SqlStore(SqlMentions, EventStore):
     @contextmanager
     def _transaction(self) -> Iterator[Cursor]:
         connection = self._connection()
+        if getattr(self._local, "open", False):
+            # A read made while this thread's transaction is under way (a fork reading its
+            # source as it writes) joins that transaction: one connection holds one at a time.
+            yield connection.cursor()
+            return
+        self._local.open = True
         try:
             cursor = connection.cursor()
             self._begin(cursor)
@@ -73,6 +80,8 @@ class SqlStore(SqlMentions, EventStore):
         except BaseException:
             self._rollback(connection)
             raise
+        finally:
+            self._local.open = False
 
     @staticmethod
     def _rollback(connection: Connection) -> None:
@@ -135,13 +144,16 @@ class SqlStore(SqlMentions, EventStore):
 
     # -- the log -----------------------------------------------------------------------------
 
-    def create_world(self, world: str, start: str, records: Sequence[Record]) -> None:
+    def create_world(self, world: str, start: str, records: Iterable[Record]) -> None:
         def work(cursor: Cursor) -> None:
             cursor.execute(
                 self._sql("INSERT INTO worlds (world, start) VALUES (?, ?)"), (world, start)
             )
-            check_next(world, records, (0, ""))
-            self._insert(cursor, world, records)
+            head = (0, "")
+            for chunk in chunks(records, read_page_records_max):
+                check_next(world, chunk, head)
+                self._insert(cursor, world, chunk)
+                head = (chunk[-1].seq, chunk[-1].hash)
 
         try:
             self._run(work)
@@ -364,3 +376,10 @@ class SqlStore(SqlMentions, EventStore):
             return bool(row and row[0])
 
         return self._run(work)
+
+
+def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """The items in lists of `size` (the last shorter), read as they are needed."""
+    rest = iter(items)
+    while chunk := list(islice(rest, size)):
+        yield chunk
