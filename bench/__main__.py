@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from bench import measure, peer
+from bench import measure, peer, reads
 from bench.measure import side_by_side
 from bench.workload import WORLD, Command, world_commands
 from hightable.core.events import decode_event
@@ -34,12 +34,13 @@ class Size:
     transfers: int  # in memory
     durable: int  # commands one per transaction (and the peer's durable transfers)
     long_events: int  # events of the long world
+    shorter: tuple[int, ...]  # events of the shorter worlds whose reads are set beside its
     views: int  # random instants viewed (a fifth of that without snapshots)
     runs: int
 
 
-QUICK = Size(200, 2_000, 200, 2_000, 200, 30_000, 20, 3)
-FULL = Size(1_000, 20_000, 1_000, 10_000, 1_000, 1_000_000, 50, 5)
+QUICK = Size(200, 2_000, 200, 2_000, 200, 30_000, (1_000, 10_000), 20, 3)
+FULL = Size(1_000, 20_000, 1_000, 10_000, 1_000, 1_000_000, (10_000, 100_000), 50, 5)
 GROUP = 100  # commands per transaction in a group commit under load
 SMALL_GROUP = 10  # and under a lighter load
 TARGETS = {  # ratio -> (the target, whether the figure must be at least or at most it)
@@ -56,10 +57,15 @@ def main() -> None:
     parser.add_argument("--events", type=int, help="events of the long world (default 1,000,000)")
     parser.add_argument("--seed", type=int, default=20190517)
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL figures")
+    parser.add_argument(
+        "--shorter", help="events of the shorter worlds read beside the long one, e.g. 10000,100000"
+    )
     args = parser.parse_args()
     size = QUICK if args.quick else FULL
     if args.events:
         size = replace(size, long_events=args.events)
+    if args.shorter:
+        size = replace(size, shorter=tuple(int(n) for n in args.shorter.split(",")))
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="hightable-bench-") as folder:
         figures, ratios = run(size, args.seed, Path(folder), postgres=not args.no_postgres)
@@ -110,11 +116,22 @@ def run(
             def postgres_url() -> str:
                 return measure.postgres_url(fresh())
 
-            stores = Stores(postgres_url, postgres_url, lambda: peer.postgres_env(fresh()))
+            database = measure.POSTGRES.rsplit("/", 1)[-1]
+            stores = Stores(
+                postgres_url, postgres_url, lambda: peer.postgres_env(fresh(), database)
+            )
             durable(f, r, "postgres", stores, work, size)
 
     step(f"a long world of {size.long_events:,} events")
-    long_world(f, r, size, seed, sqlite_url())
+    long_url = sqlite_url()
+    long_world(f, r, size, seed, long_url)
+    worlds = []
+    for events in size.shorter:
+        step(f"a world of {events:,} events, to read beside the long one")
+        url = sqlite_url()
+        worlds.append((reads.build(url, events, seed + 1), url))
+    step("reads: dossier, views, timeline, verify and fork, on each world")
+    reads.reads(f, r, [*worlds, (int(f["long world events"]), long_url)])
     return f, r
 
 

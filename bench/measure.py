@@ -8,6 +8,7 @@ shared machine falls on both.
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 import sqlite3
 import statistics
@@ -33,7 +34,8 @@ from hightable.service import WorldService
 from hightable.store import open_store
 
 START = instant(0)
-POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+# The database the benchmark makes its schemas in: the tests' unless told.
+POSTGRES = os.environ.get("HIGHTABLE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 Trial = Callable[[], float]
 
 

@@ -76,11 +76,11 @@ def sqlite_env(path: str) -> dict[str, Any]:
     return {**CACHED, "PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path}
 
 
-def postgres_env(schema: str) -> dict[str, Any]:
+def postgres_env(schema: str, database: str = "test") -> dict[str, Any]:
     return {
         **CACHED,
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_DBNAME": "test",
+        "POSTGRES_DBNAME": database,
         "POSTGRES_HOST": "127.0.0.1",
         "POSTGRES_PORT": "5432",
         "POSTGRES_USER": "postgres",
