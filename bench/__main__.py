@@ -39,7 +39,7 @@ class Size:
     runs: int
 
 
-QUICK = Size(200, 2_000, 200, 2_000, 200, 30_000, (1_000, 10_000), 20, 3)
+QUICK = Size(200, 2_000, 200, 2_000, 200, 30_000, (10_000,), 20, 3)
 FULL = Size(1_000, 20_000, 1_000, 10_000, 1_000, 1_000_000, (10_000, 100_000), 50, 5)
 GROUP = 100  # commands per transaction in a group commit under load
 SMALL_GROUP = 10  # and under a lighter load
