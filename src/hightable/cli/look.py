@@ -12,7 +12,7 @@ import typer
 
 from hightable.cli.app import StoreOption, app, err, fail, out, service_for
 from hightable.core import Event, PathError, Refusal, State, view
-from hightable.core.dossier import dossier
+from hightable.core.dossier import dossier, holdings, names_for
 from hightable.core.instants import InstantError, parse_instant
 from hightable.core.view import known_events, view_at
 from hightable.dossier_text import dossier_lines
@@ -47,7 +47,9 @@ def view_command(
             if isinstance(found, Refusal):
                 fail(str(found), code=1)
             state = found
-            events = list(service.log(target)) if dossier_of else []
+            # A dossier reads the events that name its member or what it holds (by the index).
+            names = names_for(dossier_of, holdings(state, dossier_of)) if dossier_of else []
+            events = service.events_naming(target, names) if names else []
     show(state, events, path, dossier_of)
 
 
