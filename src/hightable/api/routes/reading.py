@@ -59,14 +59,17 @@ def get_view(
     reader(service, world, token)
     if limit is not None and path and path not in SECTIONS:
         raise refused("CMD-1", "limit: pages the whole view or one section, not a deeper path")
+    instant = instant_of(at, "at")
+    if limit is None and not path:  # the whole document: built on a copy, out of the world's lock
+        return view(answer(service.state_at(world, instant)))
 
-    def read(state: State) -> Any:
+    def read(state: State) -> Any:  # what a path or a page reaches, read in place
         if limit is not None:
             return view_page(state, offset, limit, [path] if path else ())
-        return view_at(state, path) if path else view(state)
+        return view_at(state, path or "")
 
     try:
-        return answer(service.reading(world, instant_of(at, "at"), read))
+        return answer(service.reading(world, instant, read))
     except PathError as error:
         raise refused("ID-3", f"path: {error}") from None
 
