@@ -1,7 +1,8 @@
 """Who and what an event names: the keys of the stores' index of mentions.
 
-An event names every id among its own fields (a top-level text, or a text in a top-level list),
-and its author (`by`); its envelope otherwise (world, seq, instant, cid, digest) names nothing.
+An event names every id among its own fields (a top-level text, or a text in a top-level list,
+that is a slug, as every id is: ID-1), and its author (`by`); its envelope otherwise (world,
+seq, instant, cid, digest) names nothing, and neither does a free text (a name, a reason).
 A dossier finds its member's events, and those of the objects the member is party to, through
 this index instead of reading the whole log; `verify` recomputes it from the log.
 """
@@ -12,7 +13,7 @@ from collections.abc import Iterable, Mapping
 
 import msgspec
 
-from hightable.limits import id_length_max
+from hightable.core.commands import SLUG
 
 ENVELOPE = ("world", "seq", "at", "type", "cid", "digest")  # `by` names the event's author
 
@@ -27,8 +28,7 @@ def names_in(fields: Mapping[str, object]) -> tuple[str, ...]:
             found.add(value)
         elif isinstance(value, list):
             found.update(item for item in value if isinstance(item, str))
-    # A text longer than any id (a free text) names nothing one could look up.
-    return tuple(sorted(name for name in found if len(name) <= id_length_max))
+    return tuple(sorted(name for name in found if SLUG.fullmatch(name)))
 
 
 def names_in_body(body: bytes) -> tuple[str, ...]:

@@ -74,25 +74,37 @@ class SqlMentions:
         return sorted(found)
 
     def mentions(self, world: str) -> Iterator[tuple[int, str]]:
-        seq, name = -1, ""
-        while True:
+        # A page is a range of seqs, read by the index on (world, seq): never a scan from the
+        # start of the world's rows.
+        low, head = self._mention_bounds(world)
+        after = low - 1
+        while after < head:
+            until = after + read_page_records_max
 
-            def page(cursor: Cursor, seq: int = seq, name: str = name) -> list[Row]:
+            def page(cursor: Cursor, after: int = after, until: int = until) -> list[Row]:
                 cursor.execute(
                     self._sql(
-                        "SELECT seq, name FROM mentions WHERE world = ?"
-                        " AND (seq > ? OR (seq = ? AND name > ?))"
-                        f" ORDER BY seq, name LIMIT {read_page_records_max}"
+                        "SELECT seq, name FROM mentions WHERE world = ? AND seq > ? AND seq <= ?"
+                        " ORDER BY seq, name"
                     ),
-                    (world, seq, seq, name),
+                    (world, after, until),
                 )
                 return list(cursor.fetchall())
 
-            rows = self._run(page)
-            yield from ((as_int(row[0]), str(row[1])) for row in rows)
-            if len(rows) < read_page_records_max:
-                return
-            seq, name = as_int(rows[-1][0]), str(rows[-1][1])
+            yield from ((as_int(row[0]), str(row[1])) for row in self._run(page))
+            after = until
+
+    def _mention_bounds(self, world: str) -> tuple[int, int]:
+        def work(cursor: Cursor) -> tuple[int, int]:
+            cursor.execute(
+                self._sql("SELECT min(seq), max(seq) FROM mentions WHERE world = ?"), (world,)
+            )
+            row = cursor.fetchone()
+            if not row or row[0] is None:
+                return 1, 0
+            return as_int(row[0]), as_int(row[1])
+
+        return self._run(work)
 
     def read_seqs(self, world: str, seqs: Sequence[int]) -> list[Record]:
         wanted = sorted(set(seqs))
