@@ -15,7 +15,14 @@ from test_tamper import sql, stored_world
 from helpers import Step, play_steps
 from hightable.core import Ledger, Refusal, State
 from hightable.core.chain import GENESIS, Record, seal
-from hightable.core.dossier import Standing, dossier, dossier_from, names_for, standing
+from hightable.core.dossier import (
+    Standing,
+    candidates_in,
+    dossier,
+    dossier_from,
+    names_for,
+    standing,
+)
 from hightable.core.ledger import state_as_of
 from hightable.core.mentions import names_in_body
 from hightable.core.view import known_events
@@ -56,20 +63,28 @@ def test_the_index_names_each_event_by_the_ids_it_holds(store: EventStore) -> No
     assert [records[1], records[4]] == store.read_seqs("prop", [5, 2, 99])
 
 
+def indexed_dossier(
+    service: WorldService, world: str, member: str, instant: str | None
+) -> dict[str, object]:
+    """The dossier as the API makes it: the objects looked for among those named in the
+    member's own events, and their events, all found by the index."""
+
+    def read(state: State) -> Standing:
+        mine = service.events_naming(world, [member])
+        return standing(state, member, candidates_in(mine, member))
+
+    stand = service.reading(world, instant, read)
+    assert not isinstance(stand, Refusal)
+    return dossier_from(service.events_naming(world, names_for(member, stand.held)), member, stand)
+
+
 def dossiers_agree(service: WorldService, ledger: Ledger, instant: str | None) -> None:
     """For each member: the dossier through the index is the dossier from the whole log."""
     past = state_as_of(ledger.events, instant) if instant else ledger.state
     assert isinstance(past, State)
     for member in past.members:
-
-        def read(state: State, member: str = member) -> Standing:
-            return standing(state, member)
-
-        stand = service.reading("prop", instant, read)
-        assert not isinstance(stand, Refusal)
-        events = service.events_naming("prop", names_for(member, stand.held))
         whole = dossier(known_events(ledger.events, past), past, member)
-        assert whole == dossier_from(events, member, stand)
+        assert whole == indexed_dossier(service, "prop", member, instant)
 
 
 @pytest.fixture
@@ -116,9 +131,7 @@ def test_a_dossier_reads_the_events_of_its_objects_that_do_not_name_the_member(
     ]
     for minute, command in enumerate(commands, start=10):
         service.execute("w", {**command, "at": f"2019-05-17T17:{minute}:00Z"})
-    stand = service.reading("w", None, lambda state: standing(state, "john"))
-    assert not isinstance(stand, Refusal)
-    found = dossier_from(service.events_naming("w", names_for("john", stand.held)), "john", stand)
+    found = indexed_dossier(service, "w", "john", None)
     assert "2019-05-17T17:12:00Z" == found["contracts_on"][0]["changed"]  # type: ignore[index]
     state = service.state("w")
     assert isinstance(state, State)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple, TypeVar
 
 from hightable.core.events import Event, to_dict
 from hightable.core.mentions import names_in
-from hightable.core.state import State
+from hightable.core.state import Duel, State
 from hightable.core.view import Document, members_entry
 
 ENVELOPE = ("world", "seq", "at", "type", "by", "cid", "digest")
@@ -15,6 +15,9 @@ OBJECT_FIELDS = ("marker", "terms", "duel", "contract", "alliance", "parlay", "f
 
 
 Held = dict[str, list[tuple[str, str, Document]]]  # section -> (kind, object id, facts)
+Candidates = dict[str, set[str]]  # kind -> object ids
+KINDS = ("marker", "contract", "terms", "duel", "alliance")  # of the objects a dossier lists
+T = TypeVar("T")
 
 
 class Standing(NamedTuple):
@@ -25,11 +28,15 @@ class Standing(NamedTuple):
     held: Held
     seq: int
     clock: str
+    by_first: bool = False  # held from candidates: to be put in the order the objects came
 
 
-def standing(state: State, member_id: str) -> Standing:
+def standing(state: State, member_id: str, candidates: Candidates | None = None) -> Standing:
+    """The member's standing; its objects looked for among `candidates` when given (the cost
+    of the member's own events, not of the whole state)."""
     entry = members_entry(state, member_id, state.members[member_id])
-    return Standing(entry, holdings(state, member_id), state.seq, state.clock)
+    held = holdings(state, member_id, candidates)
+    return Standing(entry, held, state.seq, state.clock, candidates is not None)
 
 
 def dossier(events: Sequence[Event], state: State, member_id: str) -> Document:
@@ -42,13 +49,22 @@ def dossier_from(events: Iterable[Event], member_id: str, stand: Standing) -> Do
     to the state that names the member or an object it is party to (`names_for`): the whole
     log, or those its index of mentions finds."""
     known = [event for event in events if event.seq <= stand.seq and event.at <= stand.clock]
-    since, changed, timeline, breaches = walk(known, member_id)
+    since, first, changed, timeline, breaches = walk(known, member_id)
 
     def dated(kind: str, object_id: str, facts: Document) -> Document:
         key = f"{kind}:{object_id}"
         return {kind: object_id, **facts, "since": since.get(key), "changed": changed.get(key)}
 
-    listed = {name: [dated(*entry) for entry in entries] for name, entries in stand.held.items()}
+    def made(entry: tuple[str, str, Document]) -> int:
+        return first.get(f"{entry[0]}:{entry[1]}", 0)
+
+    # A table keeps its objects in the order they were made, which is that of the first event
+    # naming each (the one that made it): objects found among candidates are put back in it.
+    held = {
+        name: sorted(entries, key=made) if stand.by_first else entries
+        for name, entries in stand.held.items()
+    }
+    listed = {name: [dated(*entry) for entry in entries] for name, entries in held.items()}
     return {
         "member": member_id,
         **stand.entry,
@@ -63,27 +79,53 @@ def names_for(member_id: str, held: Held) -> list[str]:
     return [member_id, *(object_id for entries in held.values() for _, object_id, _ in entries)]
 
 
-def holdings(state: State, member_id: str) -> Held:
-    """The objects of the state the member is party to, by section of the dossier."""
+def candidates_in(events: Iterable[Event], member_id: str) -> Candidates:
+    """The objects named beside the member in its own events, by kind. Every tie a dossier
+    shows (a marker's holder or debtor, a contract's client or target, terms' parties, a duel's
+    sides, seconds and stand-ins, an alliance's parties) is made by an event that names both the
+    member and the object, so the objects it is party to are among these."""
+    found: Candidates = {kind: set() for kind in KINDS}
+    for event in events:
+        fields = to_dict(event)
+        if member_id not in names_in(fields):
+            continue
+        for kind in KINDS:
+            if isinstance(object_id := fields.get(kind), str):
+                found[kind].add(object_id)
+    return found
+
+
+def holdings(state: State, member_id: str, candidates: Candidates | None = None) -> Held:
+    """The objects of the state the member is party to, by section of the dossier: looked for
+    among `candidates` (`candidates_in` the member's events), or in the whole state."""
+
+    def each(kind: str, table: Mapping[str, T]) -> Iterable[tuple[str, T]]:
+        if candidates is None:
+            return table.items()
+        return ((oid, table[oid]) for oid in sorted(candidates[kind]) if oid in table)
+
+    def duel_sides(d: Duel) -> tuple[str, ...]:
+        return (d.challenger, d.challenged, *d.second.values(), *d.stand_in.values())
+
     return {
         "markers_held": [
             ("marker", mid, {"debtor": m.debtor, "state": m.state, "hotel": m.hotel})
-            for mid, m in state.markers.items()
+            for mid, m in each("marker", state.markers)
             if m.holder == member_id
         ],
         "markers_owed": [
             ("marker", mid, {"holder": m.holder, "state": m.state, "hotel": m.hotel})
-            for mid, m in state.markers.items()
+            for mid, m in each("marker", state.markers)
             if m.debtor == member_id
         ],
         "contracts_on": [
             ("contract", cid, {"client": c.client, "bounty": c.bounty, "state": c.state})
-            for cid, c in state.contracts.items()
+            for cid, c in each("contract", state.contracts)
             if c.target == member_id
         ],
         "contracts_posted": [
             ("contract", cid, {"target": c.target, "bounty": c.bounty, "state": c.state})
-            for cid, c in state.contracts.items()
+            for cid, c in each("contract", state.contracts)
             if c.client == member_id
         ],
         "terms": [
@@ -92,7 +134,7 @@ def holdings(state: State, member_id: str) -> Held:
                 tid,
                 {"offerer": t.offerer, "to": t.to, "state": t.state, "deadline": t.deadline},
             )
-            for tid, t in state.terms.items()
+            for tid, t in each("terms", state.terms)
             if member_id in (t.to, t.offerer)
         ],
         "duels": [
@@ -107,24 +149,31 @@ def holdings(state: State, member_id: str) -> Held:
                     "winner": d.winner,
                 },
             )
-            for did, d in state.duels.items()
-            if member_id in (d.challenger, d.challenged, *d.second.values(), *d.stand_in.values())
+            for did, d in each("duel", state.duels)
+            if member_id in duel_sides(d)
         ],
         "alliances": [
             ("alliance", aid, {"proposer": a.proposer, "partner": a.partner, "state": a.state})
-            for aid, a in state.alliances.items()
+            for aid, a in each("alliance", state.alliances)
             if member_id in (a.proposer, a.partner)
         ],
     }
 
 
-def walk(
-    events: Sequence[Event], member_id: str
-) -> tuple[dict[str, str], dict[str, str], list[Document], list[Document]]:
+class Walked(NamedTuple):
+    since: dict[str, str]  # "kind:id" -> the instant it entered the log
+    first: dict[str, int]  # "kind:id" -> the seq of the event that made it
+    changed: dict[str, str]  # "kind:id" -> the instant it last changed
+    timeline: list[Document]
+    breaches: list[Document]
+
+
+def walk(events: Sequence[Event], member_id: str) -> Walked:
     """From the log: when each object entered it and last changed, the events that name the
     member (its timeline), and its breaches."""
-    since: dict[str, str] = {}  # object id -> the instant it entered the log
-    changed: dict[str, str] = {}  # object id -> the instant it last changed
+    since: dict[str, str] = {}
+    first: dict[str, int] = {}
+    changed: dict[str, str] = {}
     timeline: list[Document] = []
     breaches: list[Document] = []
     for event in events:
@@ -132,10 +181,11 @@ def walk(
         for name in OBJECT_FIELDS:
             if isinstance(fields.get(name), str):
                 since.setdefault(f"{name}:{fields[name]}", event.at)
+                first.setdefault(f"{name}:{fields[name]}", event.seq)
                 changed[f"{name}:{fields[name]}"] = event.at
         if event.type == "breach_recorded" and fields["member"] == member_id:
             breaches.append({"rule": fields["rule"], "place": fields.get("place"), "at": event.at})
         if member_id in names_in(fields):  # its author, or named in one of its fields
             details = {k: v for k, v in fields.items() if k not in ENVELOPE}
             timeline.append({"at": event.at, "event": event.type, "by": event.by, **details})
-    return since, changed, timeline, breaches
+    return Walked(since, first, changed, timeline, breaches)

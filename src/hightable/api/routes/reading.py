@@ -11,7 +11,7 @@ from hightable.api.access import Service, Token, instant_of, reader
 from hightable.api.errors import Refused, refused
 from hightable.api.models import EventsPage, VerifyResult
 from hightable.core import Refusal, State, to_dict, view, view_at
-from hightable.core.dossier import Standing, dossier_from, names_for, standing
+from hightable.core.dossier import Standing, candidates_in, dossier_from, names_for, standing
 from hightable.core.view import SECTIONS, PathError, view_page
 from hightable.limits import (
     instant_text_length_max,
@@ -83,7 +83,13 @@ def get_dossier(
     reader(service, world, token)
 
     def read(state: State) -> Standing | Refusal:
-        return member_refusal(state, member) or standing(state, member)
+        missing = member_refusal(state, member)
+        if missing is not None:
+            return missing
+        # The member's own events, read under the world's lock (no tie can be made meanwhile),
+        # name every object it is party to: only those are looked up in the state.
+        mine = service.events_naming(world, [member])
+        return standing(state, member, candidates_in(mine, member))
 
     stand = answer(service.reading(world, instant_of(at, "at"), read))
     if isinstance(stand, Refusal):
