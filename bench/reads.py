@@ -9,7 +9,6 @@ member, measured beside it (the cheapest read the server answers: its baseline).
 
 from __future__ import annotations
 
-import os
 import random
 import statistics
 import subprocess
@@ -132,19 +131,31 @@ def median_of(requests: list[Callable[[], Any]]) -> float:
     return statistics.median(times)
 
 
+# Runs `hightable` and tells its peak resident memory as it exits (VmHWM: the process's own,
+# unlike a child's ru_maxrss, which on Linux keeps the parent's at the fork).
+PEAK = """
+import atexit, runpy, sys
+def peak():
+    with open("/proc/self/status") as status:
+        kib = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    sys.stderr.write(f"\\npeak KiB {kib}\\n")
+atexit.register(peak)
+sys.argv = ["hightable", *sys.argv[1:]]
+runpy.run_module("hightable", run_name="__main__")
+"""
+
+
 def cli(*arguments: str) -> tuple[float, float]:
     """Seconds and peak resident MiB of one `hightable` command, in a process of its own."""
     with tempfile.TemporaryFile() as errors:
         began = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "hightable", *arguments],
-            stdout=subprocess.DEVNULL,
-            stderr=errors,
+        done = subprocess.run(
+            [sys.executable, "-c", PEAK, *arguments], stdout=subprocess.DEVNULL, stderr=errors
         )
-        _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - began
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
-            errors.seek(0)
-            raise SystemExit(f"hightable {arguments[0]} failed: {errors.read().decode()}")
-    return seconds, usage.ru_maxrss / 1024  # KiB on Linux
+        errors.seek(0)
+        told = errors.read().decode()
+    if done.returncode != 0:
+        raise SystemExit(f"hightable {arguments[0]} failed: {told}")
+    kib = int(told.rsplit("peak KiB ", 1)[1].split()[0])
+    return seconds, kib / 1024
