@@ -52,8 +52,11 @@ def audit(
         replay.finish()
     except Corrupt as error:
         return replay.failed(error.seq or replay.count + 1, str(error))
-    verdict = Verdict(True, replay.count, replay.prev.hex())
-    return against_recorded_head(verdict, *recorded_head)
+    verdict = against_recorded_head(Verdict(True, replay.count, replay.prev.hex()), *recorded_head)
+    past = replay.index.past()
+    if verdict.ok and past is not None:  # a log cut short is named by its recorded head first
+        return replay.failed(past, replay.index.text(past, "names an event past the log"))
+    return verdict
 
 
 class _Replay:
@@ -98,7 +101,6 @@ class _Replay:
             )
 
     def finish(self) -> None:
-        self.index.finish()
         if self.pending is not None:
             seq = self.pending.seq
             raise Corrupt(f"world {self.world}: seq {seq}: CHAIN-2: a snapshot past the log", seq)
@@ -133,9 +135,12 @@ class _Index:
             extra = sorted(set(names) - set(expected))
             self._wrong(record.seq, f"differs from the event (missing {missing}, extra {extra})")
 
-    def finish(self) -> None:
-        if self.next is not None:
-            self._wrong(self.next[0], "names an event past the log")
+    def past(self) -> int | None:
+        """The seq of a row left once the log is read: a row past its end."""
+        return self.next[0] if self.next is not None else None
 
-    def _wrong(self, seq: int, text: str) -> None:
-        raise Corrupt(f"world {self.world}: seq {seq}: the index of mentions {text}", seq)
+    def text(self, seq: int, what: str) -> str:
+        return f"world {self.world}: seq {seq}: the index of mentions {what}"
+
+    def _wrong(self, seq: int, what: str) -> None:
+        raise Corrupt(self.text(seq, what), seq)
