@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bench import measure, peer
+from bench import measure, peer, reads
 from bench.measure import side_by_side
 from bench.served import Served, served_run
 from bench.startup import TARGET_S, startup
@@ -36,13 +36,14 @@ class Size:
     transfers: int  # in memory
     durable: int  # commands one per transaction (and the peer's durable transfers)
     long_events: int  # events of the long world
+    shorter: tuple[int, ...]  # events of the shorter worlds whose reads are set beside its
     views: int  # random instants viewed (a fifth of that without snapshots)
     runs: int
     served: Served = field(default_factory=lambda: Served())
 
 
-QUICK = Size(200, 2_000, 200, 2_000, 200, 30_000, 20, 3, Served((1, 8), 1.0, 1, 50, 5))
-FULL = Size(1_000, 20_000, 1_000, 10_000, 1_000, 1_000_000, 50, 5)
+QUICK = Size(200, 2_000, 200, 2_000, 200, 30_000, (10_000,), 20, 3, Served((1, 8), 1.0, 1, 50, 5))
+FULL = Size(1_000, 20_000, 1_000, 10_000, 1_000, 1_000_000, (10_000, 100_000), 50, 5)
 GROUP = 100  # commands per transaction in a group commit under load
 SMALL_GROUP = 10  # and under a lighter load
 TARGETS = {  # ratio -> (the target, whether the figure must be at least or at most it)
@@ -64,21 +65,29 @@ def main() -> None:
     parser.add_argument(
         "--served-only", action="store_true", help="only the figures through a real server"
     )
+    parser.add_argument(
+        "--reads-only", action="store_true", help="only the reads, on the long and shorter worlds"
+    )
+    parser.add_argument(
+        "--shorter", help="events of the shorter worlds read beside the long one, e.g. 10000,100000"
+    )
     args = parser.parse_args()
     size = QUICK if args.quick else FULL
     if args.events:
         size = replace(size, long_events=args.events)
+    if args.shorter:
+        size = replace(size, shorter=tuple(int(n) for n in args.shorter.split(",")))
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="hightable-bench-") as folder:
         if args.served_only:
             figures, ratios = served_run(size.served, Path(folder), not args.no_postgres)
         else:
-            figures, ratios = run(size, args.seed, Path(folder), postgres=not args.no_postgres)
+            figures, ratios = run(size, args.seed, Path(folder), not args.no_postgres, args.reads_only)
     print_report(figures, ratios, time.perf_counter() - began)
 
 
 def run(
-    size: Size, seed: int, folder: Path, postgres: bool
+    size: Size, seed: int, folder: Path, postgres: bool, reads_only: bool = False
 ) -> tuple[dict[str, float], dict[str, float]]:
     f: dict[str, float] = {}  # figures
     r: dict[str, float] = {}  # ratios
@@ -89,6 +98,12 @@ def run(
 
     def sqlite_path() -> str:
         return str(folder / f"floor-{next(files)}.db")
+
+    if reads_only:
+        step(f"a long world of {size.long_events:,} events")
+        long_url = sqlite_url()
+        f["long world events"] = reads.build(long_url, size.long_events, seed + 1)
+        return read_all(f, r, size, seed, sqlite_url, long_url)
 
     commands = world_commands(seed, size.members, size.steps)
     accounts, transfers = measure.transfer_commands(seed, size.accounts, size.transfers)
@@ -124,13 +139,36 @@ def run(
             def postgres_url() -> str:
                 return measure.postgres_url(fresh())
 
-            stores = Stores(postgres_url, postgres_url, lambda: peer.postgres_env(fresh()))
+            database = measure.POSTGRES.rsplit("/", 1)[-1]
+            stores = Stores(
+                postgres_url, postgres_url, lambda: peer.postgres_env(fresh(), database)
+            )
             durable(f, r, "postgres", stores, work, size)
 
     step(f"a long world of {size.long_events:,} events")
-    long_world(f, r, size, seed, sqlite_url())
+    long_url = sqlite_url()
+    long_world(f, r, size, seed, long_url)
+    read_all(f, r, size, seed, sqlite_url, long_url)
     served_figures, served_ratios = served_run(size.served, folder, postgres)
     return f | served_figures, r | served_ratios
+
+
+def read_all(
+    f: dict[str, float],
+    r: dict[str, float],
+    size: Size,
+    seed: int,
+    sqlite_url: Callable[[], str],
+    long_url: str,
+) -> tuple[dict[str, float], dict[str, float]]:
+    worlds = []
+    for events in size.shorter:
+        step(f"a world of {events:,} events, to read beside the long one")
+        url = sqlite_url()
+        worlds.append((reads.build(url, events, seed + 1), url))
+    step("reads: dossier, views, timeline, verify and fork, on each world")
+    reads.reads(f, r, [*worlds, (int(f["long world events"]), long_url)])
+    return f, r
 
 
 @dataclass(frozen=True)

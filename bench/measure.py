@@ -34,9 +34,12 @@ from hightable.service import WorldService
 from hightable.store import open_store
 
 START = instant(0)
-# The loopback PostgreSQL the benchmark uses (its own database keeps the counts of the live
-# feed's figures free of other clients' transactions).
-POSTGRES = os.environ.get("HIGHTABLE_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+# The database the benchmark makes its schemas in (its own keeps the counts of the live feed's
+# figures free of other clients' transactions): the tests' unless told.
+POSTGRES = os.environ.get(
+    "HIGHTABLE_BENCH_POSTGRES",
+    os.environ.get("HIGHTABLE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"),
+)
 Trial = Callable[[], float]
 
 

@@ -77,17 +77,11 @@ def sqlite_env(path: str) -> dict[str, Any]:
     return {**CACHED, "PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path}
 
 
-def bench_database() -> str:
-    """The database the benchmark's PostgreSQL URL names (`HIGHTABLE_BENCH_POSTGRES`)."""
-    url = os.environ.get("HIGHTABLE_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-    return url.rsplit("/", 1)[-1].split("?", 1)[0]
-
-
-def postgres_env(schema: str) -> dict[str, Any]:
+def postgres_env(schema: str, database: str = "test") -> dict[str, Any]:
     return {
         **CACHED,
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_DBNAME": bench_database(),
+        "POSTGRES_DBNAME": database,
         "POSTGRES_HOST": "127.0.0.1",
         "POSTGRES_PORT": "5432",
         "POSTGRES_USER": "postgres",

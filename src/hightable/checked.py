@@ -9,7 +9,7 @@ the driver raised, is `Corrupt`, naming the seq.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import msgspec
@@ -72,6 +72,24 @@ def read_checked(
             continue
         event, prev = check_record(world, record, prev, decode)
         yield event, record
+
+
+def read_scattered(world: str, records: Mapping[int, Record], wanted: Iterable[int]) -> list[Event]:
+    """The events at the `wanted` seqs, out of the middle of the log (found by an index): each
+    record's body checked against its hash, chained from the stored hash of the record before
+    it, and the event inside against its record's columns. One link per event: a body rewritten
+    together with its hash and every hash after it is found by `verify`, which reads the chain
+    whole; a seq the index names that the log does not hold is `Corrupt`."""
+    decode = event_decoder().decode
+    events = []
+    for seq in wanted:
+        record, before = records.get(seq), records.get(seq - 1)
+        if record is None or (seq > 1 and before is None):
+            missing = seq if record is None else seq - 1
+            raise Corrupt(f"world {world}: seq {missing}: an indexed event is not in the log", seq)
+        prev = _hash_of(world, before) if before is not None else GENESIS
+        events.append(check_record(world, record, prev, decode)[0])
+    return events
 
 
 def _hash_of(world: str, record: Record) -> bytes:
@@ -143,15 +161,6 @@ def counted(items: Iterable[T], progress: Progress | None) -> Iterator[T]:
         if progress and count % 1_000 == 0:
             progress(count)
         yield item
-
-
-def replay_counted(events: list[Event], progress: Progress | None) -> State:
-    """Events not yet stored (an import, a fork), replayed with the checks of a stored log."""
-    state = initial_from(events[0])
-    for event in counted(events, progress):
-        check_seal(state.world, state, event)
-        evolve_checked(state.world, state, event)
-    return state
 
 
 def against_recorded_head(verdict: Verdict, seq: int, digest: str) -> Verdict:

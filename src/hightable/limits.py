@@ -15,7 +15,7 @@ instant_text_length_max = 64  # characters of an instant as written
 body_bytes_max = 1_048_576  # a request body: 1 MiB
 batch_length_max = 1_000  # commands in one batch
 page_events_max = 1_000  # events in one page of the log
-page_entries_max = 1_000  # entries of a section of the view in one page
+page_entries_max = 1_000  # entries of each section in one page of the view
 path_length_max = 500  # characters of a dotted path into the view
 token_length_max = 200  # characters of a token sent as `?token=`
 last_event_id_length_max = 32  # characters of a Last-Event-ID header

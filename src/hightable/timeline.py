@@ -4,19 +4,25 @@ that the world as of any instant is a checkpoint and a short replay, not a repla
 The timeline replays the log once into a replica whose tables note the keys each event touches.
 Every `every` events it keeps, per table, what changed since the checkpoint before, or a whole
 copy of the table once its changes have added up. Entities are frozen, so checkpoints share them:
-a checkpoint costs the entries that changed, not the state.
+a checkpoint costs the entries that changed, not the state. What a checkpoint keeps is packed:
+keys and values in two tuples (a table of coins in an array of 64-bit integers, not an int
+object each), and the ids and texts of its entities interned, so that the many events naming
+one member keep one string of its id, not one each.
 """
 
 from __future__ import annotations
 
 import threading
+from array import array
 from bisect import bisect_right
 from collections import OrderedDict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
+from sys import intern
 from typing import Any, Generic, NoReturn, TypeVar, get_origin, overload
 
-from msgspec import structs
+from msgspec import Struct, structs
 
 from hightable.checked import apply_checked
 from hightable.core import State
@@ -25,12 +31,58 @@ from hightable.errors import HightableError
 from hightable.store import EventStore
 
 EVERY = 1_000  # events between checkpoints: a view replays at most this many
-WHOLE_AFTER = 0.2  # a table is copied whole once its changes outgrow this part of it
+WHOLE_AFTER = 1.0  # a table is copied whole once its changes since the last copy outgrow it
 TABLES = tuple(f.name for f in structs.fields(State) if get_origin(f.type) is dict)
 SCALARS = tuple(f.name for f in structs.fields(State) if f.name not in TABLES)
 
 V = TypeVar("V")  # a table's entity
 D = TypeVar("D")
+
+
+class Packed(Generic[V]):
+    """A table's entries as a checkpoint keeps them: its keys and values side by side."""
+
+    __slots__ = ("keys", "values")
+
+    def __init__(self, entries: dict[str, V]) -> None:
+        self.keys = tuple(map(intern, entries))
+        self.values: Sequence[V] = pack(list(entries.values()))
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def items(self) -> Iterator[tuple[str, V]]:
+        return zip(self.keys, self.values, strict=True)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Packed) and dict(self.items()) == dict(other.items())
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def pack(values: list[V]) -> Sequence[V]:
+    """Coins in an array of 64-bit integers; anything else (or a number beyond them) a tuple."""
+    if values and all(type(value) is int for value in values):
+        try:
+            return array("q", values)  # type: ignore[type-var]
+        except OverflowError:
+            pass
+    return tuple(values)
+
+
+def interned(entity: V) -> V:
+    """The entity with its texts (and the texts of its tuples) interned, itself if they were."""
+    if not isinstance(entity, Struct):
+        return entity
+    fields: dict[str, object] = {}
+    for name in entity.__struct_fields__:
+        value = getattr(entity, name)
+        if type(value) is str:
+            if (kept := intern(value)) is not value:
+                fields[name] = kept
+        elif type(value) is tuple and value and all(type(item) is str for item in value):
+            fields[name] = tuple(map(intern, value))
+    return structs.replace(entity, **fields) if fields else entity
 
 
 class Touched(dict[str, V]):
@@ -74,48 +126,50 @@ class Touched(dict[str, V]):
     update = setdefault = popitem = clear = __ior__ = _untracked
 
     def changes(self) -> Change[V] | None:
-        """What changed since the last call, or None if nothing did."""
+        """What changed since the last call, or None if nothing did; the entities it names are
+        interned here and in the table, which then shares them with the checkpoint."""
         if not (self.changed or self.added or self.removed):
             return None
         added: dict[str, V] = {}
         for key in reversed(self.added):  # a key added again belongs where it came last
             if key in self and key not in added:
                 added[key] = self[key]
-        change = Change(
-            removed=tuple(self.removed),
-            changed={key: self[key] for key in self.changed if key in self and key not in added},
-            added=dict(reversed(added.items())),
-        )
+        changed = {key: self[key] for key in self.changed if key in self and key not in added}
+        entries = changed | dict(reversed(added.items()))
+        for key, entity in entries.items():
+            if (kept := interned(entity)) is not entity:
+                entries[key] = kept
+                dict.__setitem__(self, key, kept)  # the same entity: no change to note
+        removed = tuple(map(intern, self.removed))
         self.changed, self.added, self.removed = set(), [], set()
-        return change
+        return Change(removed, Packed(entries))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change(Generic[V]):
-    """How one table moved from one checkpoint to the next."""
+    """How one table moved from one checkpoint to the next: the keys removed, then entries put,
+    those changed in place first, then those added at the end, in their order."""
 
     removed: tuple[str, ...]
-    changed: dict[str, V]  # keys that stay where they are
-    added: dict[str, V]  # keys that go at the end, in this order
+    put: Packed[V]
 
     @property
     def size(self) -> int:
-        return len(self.removed) + len(self.changed) + len(self.added)
+        return len(self.removed) + len(self.put)
 
     def apply(self, table: dict[str, V]) -> None:
         for key in self.removed:
             table.pop(key, None)
-        table.update(self.changed)
-        table.update(self.added)
+        table.update(self.put.items())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Checkpoint:
     seq: int
     at: str  # the instant of its last event
     scalars: dict[str, Any]  # State's fields of every type, passed back to State
     # Per table: a whole copy, or its `Change` since the checkpoint before (none: unchanged).
-    tables: dict[str, dict[str, object] | Change[object]]
+    tables: dict[str, Packed[object] | Change[object]]
     bases: dict[str, int]  # per table, the index of the checkpoint with its last whole copy
 
 
@@ -173,13 +227,13 @@ class Timeline:
         state = self.replica
         assert state is not None
         index = len(self.checkpoints)
-        tables: dict[str, dict[str, object] | Change[object]] = {}
+        tables: dict[str, Packed[object] | Change[object]] = {}
         for name in TABLES:
             table: Touched[object] = getattr(state, name)
             change = table.changes()
             changed = self._changed.get(name, 0) + (change.size if change else 0)
             if name not in self._bases or changed > WHOLE_AFTER * len(table):
-                tables[name], self._bases[name], changed = dict(table), index, 0
+                tables[name], self._bases[name], changed = Packed(table), index, 0
             elif change is not None:
                 tables[name] = change
             self._changed[name] = changed
@@ -199,8 +253,8 @@ class Timeline:
         tables: dict[str, Any] = {}  # State's tables, each of its own entity
         for name, base in checkpoint.bases.items():
             whole = self.checkpoints[base].tables[name]
-            assert isinstance(whole, dict)
-            table = dict(whole)
+            assert isinstance(whole, Packed)
+            table = dict(whole.items())
             for later in self.checkpoints[base + 1 : index + 1]:
                 change = later.tables.get(name)
                 if isinstance(change, Change):

@@ -78,4 +78,6 @@ def test_a_dossier_says_its_events_and_charts_balance_and_bounty(world: World) -
     dossier = get(world, "members/john/dossier").json()
     said = [entry["sentence"] for entry in dossier["timeline"]]
     assert "Winston posted a contract on John for 40 coins." in said
-    assert [(p["balance"], p["bounty"]) for p in dossier["series"]][-2:] == [(10, 0), (10, 40)]
+    series = get(world, "members/john/series").json()
+    assert [(p["balance"], p["bounty"]) for p in series][-2:] == [(10, 0), (10, 40)]
+    assert 404 == get(world, "members/nobody/series").status_code

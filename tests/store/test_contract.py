@@ -141,6 +141,7 @@ def test_migration_3_records_the_head_of_worlds_kept_before_it(tmp_path: Path) -
         old.execute("ALTER TABLE worlds DROP COLUMN archived")  # version 4's columns
         for column in ("label", "issued_at", "revoked_at"):
             old.execute(f"ALTER TABLE tokens DROP COLUMN {column}")
+        old.execute("DROP TABLE mentions")  # version 5's table
     with open_store(f"sqlite:///{path}") as store:
         assert (len(records), records[-1].hash) == store.recorded_head("w")
         assert LATEST == store.schema_version()  # type: ignore[attr-defined]

@@ -211,3 +211,18 @@ def test_chain_2_a_seal_made_under_another_shape_of_the_state_is_not_checked() -
     )
     with pytest.raises(Corrupt):
         check_seal("w", state, forged)
+
+
+def test_a_fork_that_meets_corruption_midway_leaves_no_world_behind(durable_url: str) -> None:
+    """A fork is read, replayed and written one event at a time, in one transaction: a changed
+    byte at seq 5 is found while the new world is being written, and nothing of it stays."""
+    with open_store(durable_url) as store:
+        service = stored_world(store)
+        body = bytearray(sql(store, "SELECT body FROM events WHERE world = 'w' AND seq = 5")[0][0])
+        body[body.index(b"charon")] = ord("k")
+        sql(store, "UPDATE events SET body = ? WHERE world = 'w' AND seq = 5", bytes(body))
+        with pytest.raises(Corrupt) as caught:
+            service.fork("w", "what-if", "2019-05-17T17:06:00Z")
+        assert 5 == caught.value.seq
+        assert store.head("what-if") is None and ["w"] == [w.world for w in store.worlds()]
+        assert [] == list(store.mentions("what-if"))

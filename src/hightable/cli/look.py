@@ -30,6 +30,7 @@ def view_command(
 ) -> None:
     """Print the view of a world as of an instant, as JSON (or a member's dossier)."""
     from hightable.core import Refusal
+    from hightable.core.dossier import holdings, names_for
     from hightable.core.instants import InstantError, parse_instant
 
     instant = None
@@ -46,7 +47,10 @@ def view_command(
             if isinstance(found, Refusal):
                 fail(str(found), code=1)
             state = found
-            events = list(service.log(target)) if dossier_of else []
+            # A dossier reads the events that name its member or what it holds (by the index).
+            known = dossier_of is not None and dossier_of in state.members
+            names = names_for(dossier_of, holdings(state, dossier_of)) if known else []
+            events = service.events_naming(target, names) if names else []
     show(state, events, path, dossier_of)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import msgspec
 
@@ -41,13 +41,16 @@ def link(prev_hash: bytes, body: bytes) -> bytes:
 
 def seal(events: Iterable[Event], prev_hash: bytes) -> list[Record]:
     """Chain events after `prev_hash`; the caller keeps the last record's hash as the new head."""
-    records = []
+    return list(sealing(events, prev_hash))
+
+
+def sealing(events: Iterable[Event], prev_hash: bytes) -> Iterator[Record]:
+    """`seal`, one record at a time (a log longer than memory should hold)."""
     sha256 = hashlib.sha256
     for event in events:
         body = canonical_json(event)
         prev_hash = sha256(prev_hash + body).digest()  # link(), inline on the hot path
-        records.append(Record(event.seq, event.at, event.type, body, prev_hash.hex()))
-    return records
+        yield Record(event.seq, event.at, event.type, body, prev_hash.hex())
 
 
 def verify(records: Iterable[Record]) -> Verdict:

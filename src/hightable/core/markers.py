@@ -138,7 +138,9 @@ def decide_refuse_marker(state: State, cmd: RefuseMarker, draft: Draft) -> list[
 @applies(MarkerSworn)
 def apply_marker_sworn(state: State, event: MarkerSworn) -> None:
     state.markers[event.marker] = Marker(debtor=event.by, holder=event.holder, hotel=event.hotel)
-    for party in {event.by, event.holder}:
+    # In the parties' order, not a set's: a set's order changes with the process's string
+    # hashes, and the index's order is part of the state a seal vouches for (CHAIN-2).
+    for party in dict.fromkeys((event.by, event.holder)):
         index_add(state.live_markers, party, event.marker)
 
 
@@ -146,7 +148,7 @@ def _settle(state: State, marker_id: str, new_state: str) -> None:
     """The marker can no longer be called on: it leaves its parties' index."""
     update(state.markers, marker_id, state=new_state)
     marker = state.markers[marker_id]
-    for party in {marker.debtor, marker.holder}:
+    for party in dict.fromkeys((marker.debtor, marker.holder)):
         index_remove(state.live_markers, party, marker_id)
 
 

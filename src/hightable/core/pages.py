@@ -29,7 +29,7 @@ def entries(state: State, name: str, ids: list[str]) -> Document:
     return {object_id: entry(state, object_id) for object_id in ids}
 
 
-def view_page(state: State, limit: int) -> Document:
+def view_cut(state: State, limit: int) -> Document:
     """The view with each section cut to its first `limit` entries; `totals` counts them all."""
     document = header(state)
     totals: dict[str, int] = {}

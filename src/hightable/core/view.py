@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from itertools import islice
 from typing import NamedTuple, TypeVar
 
 from hightable.core.events import Event
@@ -59,6 +60,23 @@ def view(state: State) -> Document:
     document = header(state)
     for name in SECTIONS:
         document[name] = section_view(state, name)
+    return document
+
+
+def view_page(state: State, offset: int, limit: int, names: Iterable[str] = ()) -> Document:
+    """The view a page at a time: the header, and in each section (or in each of `names`) its
+    entries from the `offset`-th, at most `limit`, in the state's order, in which a new object
+    comes last (so pages read one after another never skip one). `next_offset` names the next
+    page while any section holds more, else null."""
+    document = {} if names else header(state)
+    more = False
+    for name in names or SECTIONS:
+        table, entry = SECTIONS[name]
+        objects = table(state)
+        page = islice(objects, offset, offset + limit)
+        document[name] = {object_id: entry(state, object_id) for object_id in page}
+        more = more or len(objects) > offset + limit
+    document["next_offset"] = offset + limit if more else None
     return document
 
 

@@ -13,8 +13,8 @@ The store stays behind it: no shell reads or writes the store itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from hightable.checked import Progress
 from hightable.core import Accepted, Event, Outcome, Refusal, Replayed, State, Verdict
@@ -36,6 +36,8 @@ from hightable.timeline import Timeline
 
 if TYPE_CHECKING:  # the PostgreSQL driver is loaded only by a store that needs it
     from hightable.store.partitioning import Partitioned
+
+T = TypeVar("T")
 
 
 class WorldService:
@@ -92,6 +94,13 @@ class WorldService:
 
     def state_at(self, world: str, instant: str | None = None) -> State | Refusal:
         return self.history.state_at(world, instant)
+
+    def reading(self, world: str, instant: str | None, read: Callable[[State], T]) -> T | Refusal:
+        return self.history.reading(world, instant, read)
+
+    def events_naming(self, world: str, names: Sequence[str]) -> list[Event]:
+        """The events that name any of `names` (a dossier's), by the store's index of mentions."""
+        return self.history.events_naming(world, names)
 
     def timeline(self, world: str, catch_up: bool = True) -> Timeline:
         return self.history.timeline(world, catch_up)

@@ -3,10 +3,17 @@ checked in the chain as it is read."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TypeVar
 
 from hightable.audit import audit
-from hightable.checked import Progress, initial_from, read_checked, read_events
+from hightable.checked import (
+    Progress,
+    initial_from,
+    read_checked,
+    read_events,
+    read_scattered,
+)
 from hightable.core import Accepted, Event, Refusal, Replayed, State, Verdict, evolve
 from hightable.core.chain import Record
 from hightable.core.ledger import advance_to, check_within
@@ -15,6 +22,8 @@ from hightable.service.loading import Loader
 from hightable.service.lookup import no_world
 from hightable.store import EventStore
 from hightable.timeline import Timeline, Timelines
+
+T = TypeVar("T")
 
 
 class History:
@@ -29,6 +38,19 @@ class History:
         with self.held.using(world) as held:
             loaded = self.loader.load(world, held)
             return loaded if isinstance(loaded, Refusal) else loaded.state.fork()
+
+    def reading(self, world: str, instant: str | None, read: Callable[[State], T]) -> T | Refusal:
+        """What `read` takes from the world as of an instant (default: now). Now, it reads the
+        held world under its lock, without a copy: it costs what it reads, so it must be short
+        and must not keep what it reads beyond the call."""
+        with self.held.using(world) as held:
+            loaded = self.loader.load(world, held)
+            if isinstance(loaded, Refusal):
+                return loaded
+            if instant is None or instant == loaded.state.clock:
+                return read(loaded.state)
+        state = self.state_at(world, instant)
+        return state if isinstance(state, Refusal) else read(state)
 
     def state_at(self, world: str, instant: str | None = None) -> State | Refusal:
         """The world as of an instant (TIME-3): a checkpoint or snapshot before it and a short
@@ -62,6 +84,13 @@ class History:
             if event.at > instant:
                 return
             yield event
+
+    def events_naming(self, world: str, names: Sequence[str]) -> list[Event]:
+        """The events that name any of `names`, found by the store's index of mentions (not the
+        whole log), each checked by its link to the record before it."""
+        seqs = self.store.mentioning(world, names)
+        records = self.store.read_seqs(world, sorted({*seqs, *(seq - 1 for seq in seqs)}))
+        return read_scattered(world, {record.seq: record for record in records}, seqs)
 
     def _and_next(self, world: str, records: Iterable[Record], after: int) -> Iterator[Record]:
         last = after
@@ -109,4 +138,6 @@ class History:
         recorded = self.store.recorded_head(world)
         if recorded is None:
             return no_world(world)
-        return audit(world, self.store.read(world), self.store.snapshots(world), recorded, progress)
+        records, snapshots = self.store.read(world), self.store.snapshots(world)
+        mentions = self.store.mentions(world)
+        return audit(world, records, snapshots, recorded, progress, mentions)

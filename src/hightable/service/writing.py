@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
@@ -29,7 +29,7 @@ from hightable.core import (
     decide,
     parse_command,
 )
-from hightable.core.chain import GENESIS, Record, seal
+from hightable.core.chain import GENESIS, Record, seal, sealing
 from hightable.core.engine import evolve_all
 from hightable.core.invariants import check_ledger
 from hightable.core.rules import refuse
@@ -86,13 +86,20 @@ class Writer:
         state, event = created
         return self.create_from(world, state.start, [event])
 
-    def create_from(self, world: str, start: str, events: list[Event]) -> Record | Refusal:
-        records = seal(events, GENESIS)
+    def create_from(self, world: str, start: str, events: Iterable[Event]) -> Record | Refusal:
+        """A world with its log, the events sealed and stored as they come, in one transaction."""
+        last: list[Record] = []
+
+        def keeping_last(records: Iterable[Record]) -> Iterator[Record]:
+            for record in records:
+                last[:] = [record]
+                yield record
+
         try:
-            self.store.create_world(world, start, records)
+            self.store.create_world(world, start, keeping_last(sealing(events, GENESIS)))
         except WorldExists:
             return refuse("WORLD-1", f"a world {world!r} exists already")
-        return records[-1]
+        return last[0]
 
     # -- deciding -----------------------------------------------------------------------------
 

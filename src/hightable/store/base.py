@@ -9,7 +9,7 @@ loser gets `Conflict` and re-decides. Every method is one transaction.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Protocol
@@ -60,8 +60,11 @@ class EventLog(ABC):
     url: str
 
     @abstractmethod
-    def create_world(self, world: str, start: str, records: Sequence[Record]) -> None:
-        """Create a world with its log from seq 1; `WorldExists` if the id is taken (WORLD-1)."""
+    def create_world(self, world: str, start: str, records: Iterable[Record]) -> None:
+        """Create a world with its log from seq 1, in one transaction; `WorldExists` if the id is
+        taken (WORLD-1). The records may come one at a time (a fork of a long log): whatever
+        raises while they are read leaves no world behind. Reading the store while they come
+        (a fork reads its source) is part of that transaction."""
 
     @abstractmethod
     def append(
@@ -97,6 +100,20 @@ class EventLog(ABC):
         self, world: str, after: int = 0, until_seq: int | None = None, until_at: str | None = None
     ) -> Iterator[Record]:
         """Records with seq > after, up to a seq and/or an instant, in seq order."""
+
+    @abstractmethod
+    def read_seqs(self, world: str, seqs: Sequence[int]) -> list[Record]:
+        """The records at these seqs that the log holds, in seq order."""
+
+    @abstractmethod
+    def mentioning(self, world: str, names: Sequence[str]) -> list[int]:
+        """The seqs of the events that name any of `names`, by the index of mentions that each
+        append writes beside its records (core/mentions.py), in order. Only an index: `verify`
+        checks it against the log."""
+
+    @abstractmethod
+    def mentions(self, world: str) -> Iterator[tuple[int, str]]:
+        """Every row of the world's index of mentions, (seq, name), by seq then name."""
 
     @abstractmethod
     def worlds(self) -> list[WorldSummary]:

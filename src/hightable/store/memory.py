@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from hightable.core.chain import Record
+from hightable.core.mentions import mention_rows
 from hightable.errors import Archived, NoSuchWorld, WorldExists
 from hightable.store.base import (
     TOKEN_ID_LENGTH,
@@ -28,13 +29,18 @@ class MemoryStore(EventStore):
         self._tokens: dict[tuple[str, str], TokenInfo] = {}
         self._public: set[str] = set()
         self._archived: set[str] = set()
+        # world -> name -> the seqs of its events that name it, ascending (the index of mentions)
+        self._mentions: dict[str, dict[str, list[int]]] = {}
 
-    def create_world(self, world: str, start: str, records: Sequence[Record]) -> None:
+    def create_world(self, world: str, start: str, records: Iterable[Record]) -> None:
+        records = list(records)  # a memory store holds every record anyway
         with self._lock:
             if world in self._logs:
                 raise WorldExists(f"a world {world!r} exists already")
             check_next(world, records, (0, ""))
             self._starts[world], self._logs[world] = start, list(records)
+            self._mentions[world] = {}
+            self._index(world, records)
 
     def append(
         self, world: str, records: Sequence[Record], snapshot: Snapshot | None = None
@@ -49,6 +55,7 @@ class MemoryStore(EventStore):
             check_tail(world, head, log[-2:][::-1])
             check_next(world, records, head)
             log.extend(records)
+            self._index(world, records)
             if snapshot is not None:
                 self._keep_snapshot(snapshot)
 
@@ -68,6 +75,24 @@ class MemoryStore(EventStore):
                 return
             yield record
 
+    def _index(self, world: str, records: Sequence[Record]) -> None:
+        index = self._mentions[world]
+        for record in records:
+            for seq, name in mention_rows(record.seq, record.body):
+                index.setdefault(name, []).append(seq)
+
+    def read_seqs(self, world: str, seqs: Sequence[int]) -> list[Record]:
+        log = self._logs.get(world, [])
+        return [log[seq - 1] for seq in sorted(set(seqs)) if 0 < seq <= len(log)]
+
+    def mentioning(self, world: str, names: Sequence[str]) -> list[int]:
+        index = self._mentions.get(world, {})
+        return sorted({seq for name in set(names) for seq in index.get(name, ())})
+
+    def mentions(self, world: str) -> Iterator[tuple[int, str]]:
+        index = self._mentions.get(world, {})
+        yield from sorted((seq, name) for name, seqs in index.items() for seq in seqs)
+
     def worlds(self) -> list[WorldSummary]:
         return [
             WorldSummary(world, self._starts[world], len(log), log[-1].at)
@@ -82,6 +107,7 @@ class MemoryStore(EventStore):
             self._snapshots.pop(world, None)
             self._public.discard(world)
             self._archived.discard(world)
+            self._mentions.pop(world, None)
             for key in [key for key in self._tokens if key[0] == world]:
                 del self._tokens[key]
             return True

@@ -1,9 +1,12 @@
 """The store's schema, versioned: each migration runs once, in order, recorded in the store itself.
 
-A new version is appended to MIGRATIONS; a released one is never edited.
+A new version is appended to MIGRATIONS; a released one is never edited. A statement may be
+`BACKFILL_MENTIONS`: the store then fills the index of mentions from the events it holds.
 """
 
 from __future__ import annotations
+
+BACKFILL_MENTIONS = "-- backfill mentions"
 
 # (version, statements). `{blob}` and `{int}` are filled in per dialect.
 MIGRATIONS: list[tuple[int, list[str]]] = [
@@ -52,6 +55,18 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             "ALTER TABLE tokens ADD COLUMN revoked_at TEXT",
             # An archived world is read-only and left out of the public listing (WORLD-2).
             "ALTER TABLE worlds ADD COLUMN archived INTEGER NOT NULL DEFAULT 0",
+        ],
+    ),
+    (
+        5,
+        [
+            # Which events name which ids (core/mentions.py), written with the events in the
+            # same transaction: a dossier reads its member's events, not the whole log.
+            "CREATE TABLE mentions (world TEXT NOT NULL, name TEXT NOT NULL, seq {int} NOT NULL,"
+            " PRIMARY KEY (world, name, seq))",
+            # verify reads the index in the log's order, beside the log.
+            "CREATE INDEX mentions_by_seq ON mentions (world, seq)",
+            BACKFILL_MENTIONS,
         ],
     ),
 ]

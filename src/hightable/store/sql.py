@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from itertools import islice
 from typing import TypeVar
 
 from hightable.core.chain import Record
@@ -17,16 +18,16 @@ from hightable.store.base import (
     check_next,
     check_tail,
 )
-from hightable.store.dbapi import Connection, Cursor, Row
-from hightable.store.migrations import LATEST, MIGRATIONS, SCHEMA_TABLE
+from hightable.store.dbapi import COLUMNS, Connection, Cursor, Row, as_bytes, as_int, record_of
+from hightable.store.migrations import BACKFILL_MENTIONS, LATEST, MIGRATIONS, SCHEMA_TABLE
 from hightable.store.sql_access import SqlAccess
+from hightable.store.sql_mentions import SqlMentions
 
 T = TypeVar("T")
 
-COLUMNS = "seq, at, type, body, hash"
 
 
-class SqlStore(SqlAccess, EventStore):
+class SqlStore(SqlAccess, SqlMentions, EventStore):
     """An event store over a DB-API connection; subclasses say how to connect and lock.
 
     One connection per thread (or from a pool); each public method is one transaction, a
@@ -76,7 +77,14 @@ class SqlStore(SqlAccess, EventStore):
 
     @contextmanager
     def _transaction(self, write: bool = True) -> Iterator[Cursor]:
+        joined: Connection | None = getattr(self._local, "open", None)
+        if joined is not None:
+            # A read made while this thread's transaction is under way (a fork reading its
+            # source as it writes) joins that transaction: one connection holds one at a time.
+            yield joined.cursor()
+            return
         with self._write_lock() if write else nullcontext(), self._connected() as connection:
+            self._local.open = connection
             try:
                 cursor = connection.cursor()
                 self._begin(cursor, write)
@@ -87,6 +95,8 @@ class SqlStore(SqlAccess, EventStore):
                 if getattr(connection, "broken", False):  # the server went away: reconnect
                     self._forget(connection)
                 raise
+            finally:
+                self._local.open = None
 
     def _forget(self, connection: Connection) -> None:
         if getattr(self._local, "connection", None) is connection:
@@ -141,7 +151,10 @@ class SqlStore(SqlAccess, EventStore):
         for version, statements in MIGRATIONS:
             if version > current:
                 for statement in statements:
-                    cursor.execute(statement.format(blob=self.blob, int=self.integer))
+                    if statement == BACKFILL_MENTIONS:
+                        self._backfill_mentions(cursor)
+                    else:
+                        cursor.execute(statement.format(blob=self.blob, int=self.integer))
                 cursor.execute(
                     self._sql("INSERT INTO hightable_schema (version) VALUES (?)"), (version,)
                 )
@@ -165,17 +178,20 @@ class SqlStore(SqlAccess, EventStore):
     def _version_in(cursor: Cursor) -> int:
         cursor.execute("SELECT max(version) FROM hightable_schema")
         row = cursor.fetchone()
-        return _int(row[0]) if row and row[0] is not None else 0
+        return as_int(row[0]) if row and row[0] is not None else 0
 
     # -- the log -----------------------------------------------------------------------------
 
-    def create_world(self, world: str, start: str, records: Sequence[Record]) -> None:
+    def create_world(self, world: str, start: str, records: Iterable[Record]) -> None:
         def work(cursor: Cursor) -> None:
             cursor.execute(
                 self._sql("INSERT INTO worlds (world, start) VALUES (?, ?)"), (world, start)
             )
-            check_next(world, records, (0, ""))
-            self._insert(cursor, world, records)
+            head = (0, "")
+            for chunk in chunks(records, read_page_records_max):
+                check_next(world, chunk, head)
+                self._insert(cursor, world, chunk)
+                head = (chunk[-1].seq, chunk[-1].hash)
 
         try:
             self._run(work, write=True)
@@ -195,7 +211,7 @@ class SqlStore(SqlAccess, EventStore):
                 ),
                 (world,),
             )
-            check_tail(world, head, [_record(row) for row in cursor.fetchall()])
+            check_tail(world, head, [record_of(row) for row in cursor.fetchall()])
             check_next(world, records, head)
             self._insert(cursor, world, records)
             if snapshot is not None:  # one commit, one flush to disk, for both
@@ -217,6 +233,7 @@ class SqlStore(SqlAccess, EventStore):
             self._sql(f"INSERT INTO events (world, {COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"),
             [(world, r.seq, r.at, r.type, r.body, r.hash) for r in records],
         )
+        self._insert_mentions(cursor, world, records)
         cursor.execute(
             self._sql("UPDATE worlds SET head_seq = ?, head_hash = ? WHERE world = ?"),
             (records[-1].seq, records[-1].hash, world),
@@ -236,7 +253,7 @@ class SqlStore(SqlAccess, EventStore):
             raise NoSuchWorld(f"no world {world!r} in {self.url}")
         if writing and row[2]:
             raise Archived(f"world {world} is archived")
-        return _int(row[0]), str(row[1])
+        return as_int(row[0]), str(row[1])
 
     def recorded_head(self, world: str) -> tuple[int, str] | None:
         def work(cursor: Cursor) -> tuple[int, str] | None:
@@ -256,7 +273,7 @@ class SqlStore(SqlAccess, EventStore):
                 (world,),
             )
             row = cursor.fetchone()
-            return _record(row) if row else None
+            return record_of(row) if row else None
 
         return self._run(work)
 
@@ -283,10 +300,10 @@ class SqlStore(SqlAccess, EventStore):
                 return list(cursor.fetchall())
 
             rows = self._run(page)
-            yield from map(_record, rows)
+            yield from map(record_of, rows)
             if len(rows) < read_page_records_max:
                 return
-            after = _int(rows[-1][0])
+            after = as_int(rows[-1][0])
 
     def _last_seq_by(self, world: str, instant: str) -> int:
         def work(cursor: Cursor) -> int:
@@ -298,7 +315,7 @@ class SqlStore(SqlAccess, EventStore):
                 (world, instant),
             )
             row = cursor.fetchone()
-            return _int(row[0]) if row else 0
+            return as_int(row[0]) if row else 0
 
         return self._run(work)
 
@@ -306,7 +323,7 @@ class SqlStore(SqlAccess, EventStore):
         def work(cursor: Cursor) -> bool:
             cursor.execute(self._sql("DELETE FROM worlds WHERE world = ?"), (world,))
             found = cursor.rowcount > 0
-            for table in ("events", "snapshots", "tokens"):
+            for table in ("events", "snapshots", "tokens", "mentions"):
                 cursor.execute(self._sql(f"DELETE FROM {table} WHERE world = ?"), (world,))
             return found
 
@@ -319,7 +336,7 @@ class SqlStore(SqlAccess, EventStore):
                 " JOIN events e ON e.world = w.world GROUP BY w.world, w.start ORDER BY w.world"
             )
             return [
-                WorldSummary(str(row[0]), str(row[1]), _int(row[2]), str(row[3]))
+                WorldSummary(str(row[0]), str(row[1]), as_int(row[2]), str(row[3]))
                 for row in cursor.fetchall()
             ]
 
@@ -349,7 +366,7 @@ class SqlStore(SqlAccess, EventStore):
                 arguments,
             )
             row = cursor.fetchone()
-            return Snapshot(world, _int(row[0]), str(row[1]), _bytes(row[2])) if row else None
+            return Snapshot(world, as_int(row[0]), str(row[1]), as_bytes(row[2])) if row else None
 
         return self._run(work)
 
@@ -370,8 +387,8 @@ class SqlStore(SqlAccess, EventStore):
             row = self._run(one)
             if row is None:
                 return
-            after = _int(row[0])
-            yield Snapshot(world, after, str(row[1]), _bytes(row[2]))
+            after = as_int(row[0])
+            yield Snapshot(world, after, str(row[1]), as_bytes(row[2]))
 
     def drop_snapshots(self, world: str | None = None) -> None:
         if world is None:
@@ -385,21 +402,8 @@ class SqlStore(SqlAccess, EventStore):
             )
 
 
-def _record(row: Row) -> Record:
-    return Record(_int(row[0]), str(row[1]), str(row[2]), _bytes(row[3]), str(row[4]))
-
-
-def _int(value: object) -> int:
-    """An integer column's value (drivers give int; a hand-edited SQLite cell may be text)."""
-    if isinstance(value, int | str | float):
-        return int(value)
-    raise StoreError(f"not an integer in the database: {value!r}")
-
-
-def _bytes(value: object) -> bytes:
-    """A body column's value: bytes, or text written by hand."""
-    if isinstance(value, str):
-        return value.encode()
-    if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value)
-    raise StoreError(f"not bytes in the database: {value!r}")
+def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """The items in lists of `size` (the last shorter), read as they are needed."""
+    rest = iter(items)
+    while chunk := list(islice(rest, size)):
+        yield chunk

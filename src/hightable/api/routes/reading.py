@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 from fastapi import APIRouter, Query
@@ -11,10 +11,9 @@ from hightable.api.access import Service, Token, instant_of, reader
 from hightable.api.errors import Refused, refused
 from hightable.api.models import EventsPage, VerifyResult
 from hightable.core import Refusal, State, to_dict, view, view_at
-from hightable.core.dossier import dossier
-from hightable.core.pages import neighbourhood, view_page
-from hightable.core.state import bounty_on
-from hightable.core.view import Document, PathError
+from hightable.core.dossier import Standing, candidates_in, dossier_from, names_for, standing
+from hightable.core.pages import neighbourhood, view_cut
+from hightable.core.view import SECTIONS, PathError, view_page
 from hightable.limits import (
     id_length_max,
     instant_text_length_max,
@@ -24,10 +23,10 @@ from hightable.limits import (
     seq_max,
 )
 from hightable.sentences import sentence, with_sentences
-from hightable.service import WorldService
 from hightable.service.lookup import member_refusal
 
 router = APIRouter(tags=["reading"])
+T = TypeVar("T")
 
 At = Annotated[
     str | None,
@@ -45,13 +44,23 @@ def get_view(
         str | None,
         Query(description="A dotted path, e.g. members.john.status.", max_length=path_length_max),
     ] = None,
+    offset: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=seq_max,
+            description="With `limit`: a page in the state's order from this entry, and "
+            "`next_offset`.",
+        ),
+    ] = None,
     limit: Annotated[
         int | None,
         Query(
             ge=1,
             le=page_entries_max,
-            description="Each section cut to this many entries, those in play first; `totals` "
-            "counts them all.",
+            description=f"At most {page_entries_max}. Alone: each section cut to this many "
+            "entries, those in play first, and `totals` counting them all; with `offset` or a "
+            "section's `path`: a page of the whole view or of the section.",
         ),
     ] = None,
     around: Annotated[
@@ -63,20 +72,27 @@ def get_view(
         ),
     ] = None,
 ) -> Any:
-    """The view of §14, as of the clock or an earlier instant: whole, at a path, a page of each
-    section, or around one member."""
-    state = state_at(service, world, token, at)
-    if around is not None:
-        missing = member_refusal(state, around)
-        if missing is not None:
-            raise Refused(missing)
-        return neighbourhood(state, around, limit or 50)
-    if limit is not None and not path:
-        return view_page(state, limit)
-    if not path:
-        return view(state)
+    """The view of §14, as of the clock or an earlier instant: whole, at a path, a page of the
+    whole view or of one section, each section's first entries, or around one member."""
+    reader(service, world, token)
+    if limit is not None and path and path not in SECTIONS:
+        raise refused("CMD-1", "limit: pages the whole view or one section, not a deeper path")
+    instant = instant_of(at, "at")
+    if limit is None and not path and around is None:  # the whole document, built on a copy
+        return view(answer(service.state_at(world, instant)))
+
+    def read(state: State) -> Any:  # what a path, a page or a neighbourhood reaches, in place
+        if around is not None:
+            missing = member_refusal(state, around)
+            return missing if missing is not None else neighbourhood(state, around, limit or 50)
+        if limit is not None and offset is None and not path:
+            return view_cut(state, limit)
+        if limit is not None:
+            return view_page(state, offset or 0, limit, [path] if path else ())
+        return view_at(state, path or "")
+
     try:
-        return view_at(state, path)
+        return answer(service.reading(world, instant, read))
     except PathError as error:
         raise refused("ID-3", f"path: {error}") from None
 
@@ -85,42 +101,31 @@ def get_view(
 def get_dossier(
     world: str, member: str, service: Service, token: Token, at: At = None
 ) -> dict[str, Any]:
-    """A member's dossier: status, family, coins, markers, contracts, terms, duels, breaches."""
-    state = state_at(service, world, token, at)
-    missing = member_refusal(state, member)
-    if missing is not None:
-        raise Refused(missing)
-    record = with_sentences(dossier(service.events_known(world, state), state, member), state)
-    record["series"] = series(service, world, member, [e["at"] for e in record["timeline"]])
-    return record
-
-
-SERIES_POINTS_MAX = 80  # instants of a dossier's chart: enough to draw, few enough to read fast
-
-
-def series(service: WorldService, world: str, member: str, instants: list[str]) -> list[Document]:
-    """The member's balance and bounty as of the instants of their timeline (at most
-    SERIES_POINTS_MAX of them, spread over it, the last always among them)."""
-    distinct = sorted(set(instants))
-    step = max(1, -(-len(distinct) // SERIES_POINTS_MAX))
-    chosen = distinct[::-1][::step][::-1]
-    points: list[Document] = []
-    for instant in chosen:
-        state = service.state_at(world, instant)
-        if isinstance(state, Refusal) or member not in state.members:
-            continue
-        balance, bounty = state.balances.get(member, 0), bounty_on(state, member)
-        points.append({"at": instant, "balance": balance, "bounty": bounty})
-    return points
-
-
-def state_at(service: WorldService, world: str, token: str | None, at: str | None) -> State:
-    """The world as of `at` (default: its clock), for a reader of it."""
+    """A member's dossier: status, family, coins, markers, contracts, terms, duels, breaches,
+    and their events as sentences. Its events are found by the index of which events name
+    whom: it costs what it shows."""
     reader(service, world, token)
-    state = service.state_at(world, instant_of(at, "at"))
-    if isinstance(state, Refusal):
-        raise Refused(state)
-    return state
+
+    def read(state: State) -> Standing | Refusal:
+        missing = member_refusal(state, member)
+        if missing is not None:
+            return missing
+        # The member's own events, read under the world's lock (no tie can be made meanwhile),
+        # name every object it is party to: only those are looked up in the state.
+        mine = service.events_naming(world, [member])
+        return standing(state, member, candidates_in(mine, member))
+
+    instant = instant_of(at, "at")
+    stand = answer(service.reading(world, instant, read))
+    record = dossier_from(service.events_naming(world, names_for(member, stand.held)), member, stand)
+    return answer(service.reading(world, instant, lambda state: with_sentences(record, state)))
+
+
+def answer(found: T | Refusal) -> T:
+    """What a reading found, or its refusal raised."""
+    if isinstance(found, Refusal):
+        raise Refused(found)
+    return found
 
 
 @router.get("/worlds/{world}/events", response_model=EventsPage)

@@ -23,7 +23,9 @@ function rows(id, header, items) {
       ["family", esc(d.family || (d.recruit_of ? "recruit of " + d.recruit_of : ""))], ["offices", esc(d.offices.join(", "))],
       ["in service", d.in_service ? "yes" : "no"], ["balance", d.balance], ["bounty", d.bounty],
     ].map(([k, v]) => `<tr><th>${k}</th><td class="${k}">${v}</td></tr>`));
-    drawChart(document.querySelector("#chart .charts"), d.series || []);
+    // The chart reads the world at up to 80 instants: drawn when it comes, after the rest.
+    api(`/worlds/${encodeURIComponent(WORLD_ID)}/members/${encodeURIComponent(MEMBER_ID)}/series` + (at ? `?at=${encodeURIComponent(at)}` : ""))
+      .then((points) => drawChart(document.querySelector("#chart .charts"), points), () => drawChart(document.querySelector("#chart .charts"), []));
     rows("breaches", ["rule", "place", "at"], d.breaches.map((b) => `<tr><td>${ruleLink(b.rule)}</td><td>${esc(b.place || "")}</td><td>${esc(b.at)}</td></tr>`));
     rows("markers", ["marker", "with", "state", "sworn"], [
       ...d.markers_held.map((m) => `<tr><td>${esc(m.marker)}</td><td>owed by ${esc(m.debtor)}</td><td>${esc(m.state)}</td><td>${esc(m.since)}</td></tr>`),
