@@ -82,7 +82,9 @@ def main() -> None:
         if args.served_only:
             figures, ratios = served_run(size.served, Path(folder), not args.no_postgres)
         else:
-            figures, ratios = run(size, args.seed, Path(folder), not args.no_postgres, args.reads_only)
+            figures, ratios = run(
+                size, args.seed, Path(folder), not args.no_postgres, args.reads_only
+            )
     print_report(figures, ratios, time.perf_counter() - began)
 
 

@@ -6,7 +6,6 @@ COIN-2 does), records a debit and a credit, and saves both in one transaction.
 
 from __future__ import annotations
 
-import os
 import uuid
 from typing import Any
 

@@ -48,8 +48,9 @@ def view_command(
                 fail(str(found), code=1)
             state = found
             # A dossier reads the events that name its member or what it holds (by the index).
-            known = dossier_of is not None and dossier_of in state.members
-            names = names_for(dossier_of, holdings(state, dossier_of)) if known else []
+            names = []
+            if dossier_of is not None and dossier_of in state.members:
+                names = names_for(dossier_of, holdings(state, dossier_of))
             events = service.events_naming(target, names) if names else []
     show(state, events, path, dossier_of)
 

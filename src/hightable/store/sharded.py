@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 
 from hightable.core.chain import Record
@@ -66,7 +66,7 @@ class ShardedStore(EventStore):
 
     # -- the log: one world, one shard ---------------------------------------------------------
 
-    def create_world(self, world: str, start: str, records: Sequence[Record]) -> None:
+    def create_world(self, world: str, start: str, records: Iterable[Record]) -> None:
         self.shard(world).create_world(world, start, records)
 
     def append(
@@ -91,6 +91,15 @@ class ShardedStore(EventStore):
         self, world: str, after: int = 0, until_seq: int | None = None, until_at: str | None = None
     ) -> Iterator[Record]:
         return self.shard(world).read(world, after, until_seq, until_at)
+
+    def read_seqs(self, world: str, seqs: Sequence[int]) -> list[Record]:
+        return self.shard(world).read_seqs(world, seqs)
+
+    def mentioning(self, world: str, names: Sequence[str]) -> list[int]:
+        return self.shard(world).mentioning(world, names)
+
+    def mentions(self, world: str) -> Iterator[tuple[int, str]]:
+        return self.shard(world).mentions(world)
 
     def worlds(self) -> list[WorldSummary]:
         """Every shard's worlds, merged by id (shards may sort text by different collations)."""

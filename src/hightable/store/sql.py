@@ -26,7 +26,6 @@ from hightable.store.sql_mentions import SqlMentions
 T = TypeVar("T")
 
 
-
 class SqlStore(SqlAccess, SqlMentions, EventStore):
     """An event store over a DB-API connection; subclasses say how to connect and lock.
 

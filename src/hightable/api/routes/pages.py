@@ -40,7 +40,9 @@ def add_section_route(name: str) -> None:
         reader(service, world, token)
         return answer(
             service.reading(
-                world, instant_of(at, "at"), lambda state: section_page(state, name, q, offset, limit)
+                world,
+                instant_of(at, "at"),
+                lambda state: section_page(state, name, q, offset, limit),
             )
         )
 

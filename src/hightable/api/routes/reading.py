@@ -117,7 +117,9 @@ def get_dossier(
 
     instant = instant_of(at, "at")
     stand = answer(service.reading(world, instant, read))
-    record = dossier_from(service.events_naming(world, names_for(member, stand.held)), member, stand)
+    record = dossier_from(
+        service.events_naming(world, names_for(member, stand.held)), member, stand
+    )
     return answer(service.reading(world, instant, lambda state: with_sentences(record, state)))
 
 
