@@ -154,3 +154,26 @@ def test_any_exception_left_is_one_line_and_its_exit_code(
     monkeypatch.setattr("hightable.stories.play_path", fail)
     (tmp_path / "any.yaml").write_text("story: x\n")
     refused(code, named, "play", str(tmp_path / "any.yaml"))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://postgres:s3cret@127.0.0.1:1/none?connect_timeout=2",
+        "sqlite:////nonexistent/dir/s3cret.db",
+    ],
+)
+def test_a_store_that_cannot_be_opened_is_one_line_naming_it_once(url: str) -> None:
+    """The store's own error, in one line, its URL said once and never its password."""
+    code, output = run("world", "list", "--store", url)
+    assert (2, 1) == (code, len(output.strip().splitlines())), output
+    assert ("s3cret@" in output, output.count("://")) == (False, 1), output
+
+
+def test_a_store_without_worlds_is_named_without_its_password(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = postgres_url.replace("postgres@", "postgres:s3cret@", 1)
+    monkeypatch.setenv("HIGHTABLE_STORE", url)
+    code, output = run("world", "list")
+    assert (0, False, True) == (code, "s3cret" in output, "no world in" in output), output

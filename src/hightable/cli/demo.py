@@ -38,12 +38,14 @@ def demo_command(
 
     Without --store, the worlds live in a temporary store for as long as the demo runs, so every
     run shows the stories as they are now; with it, they are kept there."""
+    from hightable.store import safe_url
+
     folder = stories or canon_folder()
     if serve:
         check_free(host, port)  # before any work, so that a busy port leaves nothing behind
     with demo_store(store) as url:
         kept = keep_canon(url, folder)
-        out.print(f"{len(kept)} canon worlds in {url}: {', '.join(kept)}")
+        out.print(f"{len(kept)} canon worlds in {safe_url(url)}: {', '.join(kept)}")
         out.print(f"open http://{host}:{port}/w/{FIRST_WORLD if FIRST_WORLD in kept else kept[0]}")
         if serve:
             run_server(url, host, port, 1, timelines_server_default)

@@ -6,8 +6,11 @@ import psycopg
 import psycopg.errors
 
 from hightable.errors import StoreError
+from hightable.store.base import driver_message, safe_url
 from hightable.store.dbapi import Connection, Cursor
 from hightable.store.sql import SqlStore
+
+__all__ = ["PostgresStore", "safe_url"]
 
 
 class PostgresStore(SqlStore):
@@ -27,20 +30,11 @@ class PostgresStore(SqlStore):
         try:
             return psycopg.connect(self.url, connect_timeout=10)
         except psycopg.Error as error:
-            raise StoreError(f"{safe_url(self.url)}: cannot connect ({error})") from error
+            message = driver_message(error)
+            raise StoreError(f"{safe_url(self.url)}: cannot connect ({message})") from error
 
     def _begin(self, cursor: Cursor) -> None:
         pass  # psycopg opens a transaction with the first statement
 
     def _lock_schema(self, cursor: Cursor) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('hightable schema'))")
-
-
-def safe_url(url: str) -> str:
-    """The URL without its password, for messages."""
-    scheme, _, rest = url.partition("://")
-    credentials, at, host = rest.rpartition("@")
-    if not at:
-        return url
-    user = credentials.split(":", 1)[0]
-    return f"{scheme}://{user}@{host}"

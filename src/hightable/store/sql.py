@@ -16,6 +16,8 @@ from hightable.store.base import (
     WorldSummary,
     check_next,
     check_tail,
+    driver_message,
+    safe_url,
 )
 from hightable.store.dbapi import Connection, Cursor, Row
 from hightable.store.migrations import LATEST, MIGRATIONS, SCHEMA_TABLE
@@ -91,7 +93,7 @@ class SqlStore(EventStore):
             with self._transaction() as cursor:
                 return work(cursor)
         except self.driver_errors as error:
-            raise StoreError(f"{self.url}: {error}") from error
+            raise StoreError(f"{safe_url(self.url)}: {driver_message(error)}") from error
 
     def close(self) -> None:
         with self._all_lock:
@@ -113,7 +115,9 @@ class SqlStore(EventStore):
         cursor.execute(SCHEMA_TABLE)
         current = self._version_in(cursor)
         if current > LATEST:
-            raise StoreError(f"{self.url}: schema version {current} is newer than this hightable")
+            raise StoreError(
+                f"{safe_url(self.url)}: schema version {current} is newer than this hightable"
+            )
         for version, statements in MIGRATIONS:
             if version > current:
                 for statement in statements:
@@ -188,7 +192,7 @@ class SqlStore(EventStore):
         )
         row = cursor.fetchone()
         if row is None:
-            raise NoSuchWorld(f"no world {world!r} in {self.url}")
+            raise NoSuchWorld(f"no world {world!r} in {safe_url(self.url)}")
         return _int(row[0]), str(row[1])
 
     def recorded_head(self, world: str) -> tuple[int, str] | None:

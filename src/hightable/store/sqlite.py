@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from hightable.errors import StoreError
+from hightable.store.base import driver_message
 from hightable.store.dbapi import Connection, Cursor
 from hightable.store.sql import SqlStore
 
@@ -32,7 +33,7 @@ class SqliteStore(SqlStore):
             connection.execute("PRAGMA synchronous=FULL")
             connection.execute("PRAGMA busy_timeout=60000")
         except sqlite3.Error as error:
-            raise StoreError(f"{self.url}: {error}") from error
+            raise StoreError(f"{self.url}: {driver_message(error)}") from error
         return _Autocommit(connection)
 
     def _begin(self, cursor: Cursor) -> None:
