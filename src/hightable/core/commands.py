@@ -220,22 +220,31 @@ def describe_error(error: msgspec.ValidationError, raw: Mapping[str, object]) ->
     return escaped(_describe(str(error), raw))
 
 
+_UNKNOWN = "Object contains unknown field `"
+_PLAIN_NAME = re.compile(r"[\w-]+", re.ASCII)
+
+
 def _describe(error: str, raw: Mapping[str, object]) -> str:
     match = _WHERE.match(error)
     if match is None:
         return error[: SHOWN_LENGTH * 2]
     problem, where = match["problem"], (match["where"] or "").lstrip(".")[:SHOWN_LENGTH]
+    whole = error[len(_UNKNOWN) : -1] if error.startswith(_UNKNOWN) else None
+    if whole is not None and whole in raw:  # a name of the command's own, whatever it holds
+        problem, where = f"{_UNKNOWN}{whole}`", ""
     do = raw.get("do")
     spec = COMMANDS.get(do) if isinstance(do, str) else None
-    named = re.match(r"Object (missing required|contains unknown) field `(.+)`", problem)
+    named = re.match(r"Object (missing required|contains unknown) field `(.*)`", problem, re.S)
     if named:
-        path = f"{where}.{named[2][:SHOWN_LENGTH]}" if where else named[2][:SHOWN_LENGTH]
+        name = named[2]
+        label = name if _PLAIN_NAME.fullmatch(name) else shown(name)
+        path = f"{where}.{label[:SHOWN_LENGTH]}" if where else label[:SHOWN_LENGTH]
         if path == "do":
             return "do: missing; say which command (register, transfer, ...)"
         if named[1].startswith("missing"):
             return f"{path}: missing"
         fields = field_names(spec.cls, where) if spec else []
-        return f"{path}: unknown field for {do}" + did_you_mean(named[2], fields)
+        return f"{path}: unknown field for {do}" + did_you_mean(name, fields)
     if where == "do":
         return f"do: unknown command {shown(do)}" + did_you_mean(do, COMMANDS)
     problem = problem[0].lower() + problem[1:]
