@@ -47,7 +47,8 @@ def test_a_field_shows_its_type_and_limits() -> None:
     assert "a whole number of coins, from -1,000,000,000,000,000 to 1,000,000,000,000,000" == (
         fields["amount"].type
     )
-    assert "up to 200 characters" in fields["to"].type and fields["to"].required
+    assert "an id: a slug (ID-1), matching `^[a-z0-9][a-z0-9-]{0,63}$`" == fields["to"].type
+    assert fields["to"].required and "up to 2,000 characters" in fields["cid"].type
     assert not fields["cid"].required
     service = next(entry for entry in catalogue() if entry.do == "use_service")
     assert next(f for f in service.fields if f.name == "service").type.startswith("one of armory")

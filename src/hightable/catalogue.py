@@ -90,7 +90,7 @@ def who_may(do: str) -> str:
 
 
 def type_text(schema: Schema, schemas: dict[str, Schema]) -> str:
-    """A field's type in a few words, with its limits: `an id: a slug (ID-1), up to 200`."""
+    """A field's type in a few words, with its limits: `a text, up to 2,000 characters`."""
     if "$ref" in schema:
         inner = schemas[schema["$ref"].rpartition("/")[2]]
         parts = [
@@ -108,7 +108,9 @@ def type_text(schema: Schema, schemas: dict[str, Schema]) -> str:
     limits = []
     if "minimum" in schema and "maximum" in schema:
         limits.append(f"from {schema['minimum']:,} to {schema['maximum']:,}")
-    if "maxLength" in schema:
+    if "pattern" in schema:  # an id: the slug says its length too
+        limits.append(f"matching `{schema['pattern']}`")
+    elif "maxLength" in schema:
         limits.append(f"up to {schema['maxLength']:,} characters")
     if "maxItems" in schema:
         limits.append(f"at most {schema['maxItems']} items")

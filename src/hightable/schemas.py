@@ -12,7 +12,8 @@ from typing import Any
 import msgspec
 
 from hightable.core import COMMANDS, RULES
-from hightable.limits import id_length_max, story_steps_max
+from hightable.core.commands import SLUG_SCHEMA
+from hightable.limits import story_steps_max
 
 Schema = dict[str, Any]
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -108,7 +109,7 @@ def story_schema() -> Schema:
         "properties": {
             "story": {"type": "string", "description": "What the story shows."},
             "start": {"type": "string", "description": "The world's first instant (UTC)."},
-            "world": {"type": "string", "maxLength": id_length_max, "description": "A slug."},
+            "world": {"type": "string", "description": "A slug id (ID-1).", **SLUG_SCHEMA},
             "steps": {
                 "type": "array",
                 "maxItems": story_steps_max,

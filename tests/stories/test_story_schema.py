@@ -75,3 +75,13 @@ def test_a_step_expected_malformed_may_take_any_shape() -> None:
 def test_hightable_schema_story_prints_it() -> None:
     code, output = run("schema", "story")
     assert (0, story_schema()) == (code, json.loads(output))
+
+
+def test_an_id_that_is_no_slug_meets_the_schema_only_where_id_1_is_expected() -> None:
+    """An editor flags `member: John Wick` as the core would (ID-1), unless the step shows it."""
+    step = {"by": "table", "do": "register", "member": "John Wick", "name": "John"}
+    assert (False, True) == (
+        VALIDATOR.is_valid(story(step)),
+        VALIDATOR.is_valid(story({**step, "expect": {"refused": "ID-1"}})),
+    )
+    assert not VALIDATOR.is_valid({**story(), "world": "Parabellum"})

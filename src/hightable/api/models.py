@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, WithJsonSchema
 
+from hightable.core.commands import SLUG_SCHEMA
 from hightable.limits import batch_length_max, id_length_max, instant_text_length_max
 from hightable.schemas import command_schemas, command_union, rule_ids
 
@@ -57,7 +58,10 @@ class RefusalBody(BaseModel):
 
 class CreateWorld(Request):
     world: str = Field(
-        description="A slug id (ID-1).", examples=["parabellum"], max_length=id_length_max
+        description="A slug id (ID-1).",
+        examples=["parabellum"],
+        max_length=id_length_max,
+        json_schema_extra=SLUG_SCHEMA,
     )
     start: str = Field(
         description="The first instant, ISO-8601 UTC.",
@@ -74,7 +78,11 @@ class WorldIssued(BaseModel):
 
 
 class IssueToken(Request):
-    member: str = Field(description="The member the token acts as.", max_length=id_length_max)
+    member: str = Field(
+        description="A slug id (ID-1): the member the token acts as.",
+        max_length=id_length_max,
+        json_schema_extra=SLUG_SCHEMA,
+    )
 
 
 class TokenIssued(BaseModel):
@@ -140,7 +148,11 @@ class VerifyResult(BaseModel):
 
 
 class ForkWorld(Request):
-    world: str = Field(description="The new world's id.", max_length=id_length_max)
+    world: str = Field(
+        description="A slug id (ID-1): the new world's.",
+        max_length=id_length_max,
+        json_schema_extra=SLUG_SCHEMA,
+    )
     at: str = Field(
         description="Keep the log up to this instant.", max_length=instant_text_length_max
     )

@@ -39,16 +39,26 @@ if TYPE_CHECKING:
 # is also Unicode scalar values only (texts.py); a negative amount within the limit is COIN-1.
 # Their descriptions are what the catalogue and the schemas say of each type (`hightable
 # commands`); the slug of an id is the core's check (ID-1), not the parser's.
-Id = Annotated[str, Meta(max_length=id_length_max, description="an id: a slug (ID-1)")]
+# Judged with fullmatch: `$` would let a trailing newline through.
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+# What a schema says of an id, so that a client checking it sends what ID-1 takes (JSON Schema's
+# pattern is searched, hence anchored; its `$` is the very end).
+SLUG_PATTERN = f"^{SLUG.pattern}$"
+SLUG_SCHEMA: dict[str, Any] = {"pattern": SLUG_PATTERN}
+Id = Annotated[
+    str,
+    Meta(
+        max_length=id_length_max,
+        description="an id: a slug (ID-1)",
+        extra_json_schema=SLUG_SCHEMA,
+    ),
+]
 Text = Annotated[str, Meta(max_length=text_length_max, description="a text")]
 Amount = Annotated[int, Meta(ge=-amount_max, le=amount_max, description="a whole number of coins")]
 InstantText = Annotated[
     str, Meta(max_length=instant_text_length_max, description="an instant, ISO-8601 (UTC)")
 ]
 Note = Annotated[str, Meta(max_length=note_length_max, description="a scene: free text")]
-
-# Judged with fullmatch: `$` would let a trailing newline through.
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
 class Command(msgspec.Struct, tag_field="do", kw_only=True, forbid_unknown_fields=True):
