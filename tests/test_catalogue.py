@@ -126,3 +126,15 @@ def test_every_example_meets_the_command_schema_hightable_schema_prints() -> Non
     for entry in catalogue():
         assert validator.is_valid(entry.example), entry.do
         assert not validator.is_valid({**entry.example, "do": entry.do + "x"})
+
+
+def test_an_example_names_each_object_after_its_kind() -> None:
+    """open_hotel's example opens a hotel (`continental`), not one named as a member: pasted one
+    after the other, the examples that create objects take ids that are all free."""
+    examples = {entry.do: entry.example for entry in catalogue()}
+    assert "continental" == examples["open_hotel"]["hotel"]
+    ledger = Ledger.create("w", str(examples["register"]["at"]))
+    assert isinstance(ledger, Ledger)
+    for do in ("register", "open_hotel"):
+        outcome = ledger.execute(examples[do])
+        assert not isinstance(outcome, Refusal), (do, outcome)

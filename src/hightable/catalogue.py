@@ -146,7 +146,9 @@ def example_value(field: inspect.Field, kinds: dict[str, str]) -> object:
     if field.name in ("hour", "deadline"):
         return LATER
     if isinstance(kind, inspect.StrType) and kind.max_length == id_length_max:
-        return EXAMPLE_IDS.get(kinds.get(field.name, "member"), "winston")
+        # By the field's own name first: `hotel` of open_hotel creates an account, but a hotel.
+        named = EXAMPLE_IDS.get(field.name) or EXAMPLE_IDS.get(kinds.get(field.name, "member"))
+        return named or "winston"
     return f"the {field.encode_name}"
 
 
