@@ -138,3 +138,8 @@ def test_an_example_names_each_object_after_its_kind() -> None:
     for do in ("register", "open_hotel"):
         outcome = ledger.execute(examples[do])
         assert not isinstance(outcome, Refusal), (do, outcome)
+
+
+def test_an_unknown_command_name_is_repeated_cut_short() -> None:
+    code, wrong = run("commands", "x" * 100_000)
+    assert (2, 1, True) == (code, len(wrong.strip().splitlines()), len(wrong) < 300), wrong[:300]
