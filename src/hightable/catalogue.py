@@ -16,6 +16,7 @@ from msgspec import inspect
 
 from hightable.core import COMMANDS, RULES
 from hightable.core.authority import the_table
+from hightable.core.commands import SLUG_PATTERN
 from hightable.core.state import TABLE
 from hightable.limits import id_length_max
 from hightable.schemas import Schema, command_schemas
@@ -108,8 +109,8 @@ def type_text(schema: Schema, schemas: dict[str, Schema]) -> str:
     limits = []
     if "minimum" in schema and "maximum" in schema:
         limits.append(f"from {schema['minimum']:,} to {schema['maximum']:,}")
-    if "pattern" in schema:  # an id: the slug says its length too
-        limits.append(f"matching `{schema['pattern']}`")
+    if schema.get("pattern") == SLUG_PATTERN:  # an id: the slug says its length too
+        limits.append(f"matching `{SLUG_PATTERN}`")
     elif "maxLength" in schema:
         limits.append(f"up to {schema['maxLength']:,} characters")
     if "maxItems" in schema:

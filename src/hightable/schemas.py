@@ -13,6 +13,7 @@ import msgspec
 
 from hightable.core import COMMANDS, RULES
 from hightable.core.commands import SLUG_SCHEMA
+from hightable.core.instants import INSTANT_PATTERN, STEP_TIME_PATTERN
 from hightable.limits import story_steps_max
 
 Schema = dict[str, Any]
@@ -53,6 +54,7 @@ def rule_ids() -> list[str]:
 
 STEP_AT: Schema = {
     "type": "string",
+    "pattern": STEP_TIME_PATTERN,
     "description": "An instant, or +N followed by s, m, h or d after the step before; "
     "without it, a minute after the step before.",
 }
@@ -108,7 +110,11 @@ def story_schema() -> Schema:
         "type": "object",
         "properties": {
             "story": {"type": "string", "description": "What the story shows."},
-            "start": {"type": "string", "description": "The world's first instant (UTC)."},
+            "start": {
+                "type": "string",
+                "pattern": INSTANT_PATTERN,
+                "description": "The world's first instant (UTC).",
+            },
             "world": {"type": "string", "description": "A slug id (ID-1).", **SLUG_SCHEMA},
             "steps": {
                 "type": "array",

@@ -17,8 +17,8 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from hightable.core import COMMANDS, RULES
-from hightable.core.commands import SLUG_PATTERN
+from hightable.core import COMMANDS, RULES, Command
+from hightable.core.commands import SLUG_PATTERN, parse_command
 from servers import World
 
 COMMANDS_PATH = "/worlds/{world}/commands"
@@ -124,3 +124,27 @@ def test_an_id_is_a_slug_wherever_the_openapi_names_one(openapi: dict[str, Any])
     assert not Draft202012Validator(schemas["CreateWorld"]).is_valid(
         {"world": "w" * 65, "start": "2019-05-17T17:00:00Z"}
     )
+
+
+@pytest.mark.parametrize(
+    ("at", "taken"),
+    [
+        ("2019-05-17T17:00:00Z", True),
+        ("2019-05-17 19:00+02:00", True),
+        ("2019-05-17T17:00:00.000Z", True),
+        ("2019-05-17T17:00:00", False),  # no time zone
+        ("2019-05-17T17:00:00.5Z", False),  # a fraction of a second
+        ("yesterday", False),
+    ],
+)
+def test_an_instant_in_the_openapi_is_written_as_the_core_reads_it(
+    openapi: dict[str, Any], at: str, taken: bool
+) -> None:
+    """A schema-checked client sends instants the core takes (CMD-1), in the forms it reads."""
+    schemas = openapi["components"]["schemas"]
+    command = {"do": "transfer", "by": "john", "to": "winston", "amount": 1, "at": at}
+    assert (taken, taken) == (
+        Draft202012Validator(schemas["Transfer"]).is_valid(command),
+        Draft202012Validator(schemas["CreateWorld"]).is_valid({"world": "w", "start": at}),
+    )
+    assert taken == isinstance(parse_command(command), Command)

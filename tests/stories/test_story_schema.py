@@ -85,3 +85,11 @@ def test_an_id_that_is_no_slug_meets_the_schema_only_where_id_1_is_expected() ->
         VALIDATOR.is_valid(story({**step, "expect": {"refused": "ID-1"}})),
     )
     assert not VALIDATOR.is_valid({**story(), "world": "Parabellum"})
+
+
+def test_a_step_s_time_is_an_instant_or_a_time_after_the_step_before() -> None:
+    assert (True, True, False, False) == tuple(
+        VALIDATOR.is_valid(story({**MINT, "at": at}))
+        for at in ("+90m", "2019-05-17T18:00:00Z", "in an hour", "+5y")
+    )
+    assert not VALIDATOR.is_valid({**story(), "start": "once upon a time"})

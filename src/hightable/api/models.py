@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, WithJsonSchema
 
 from hightable.core.commands import SLUG_SCHEMA
+from hightable.core.instants import INSTANT_PATTERN
 from hightable.limits import batch_length_max, id_length_max, instant_text_length_max
 from hightable.schemas import command_schemas, command_union, rule_ids
 
@@ -67,6 +68,7 @@ class CreateWorld(Request):
         description="The first instant, ISO-8601 UTC.",
         examples=["2019-05-17T17:00:00Z"],
         max_length=instant_text_length_max,
+        json_schema_extra={"pattern": INSTANT_PATTERN},
     )
     public: bool = Field(False, description="Readable by anyone, without a token.")
 
@@ -154,7 +156,9 @@ class ForkWorld(Request):
         json_schema_extra=SLUG_SCHEMA,
     )
     at: str = Field(
-        description="Keep the log up to this instant.", max_length=instant_text_length_max
+        description="Keep the log up to this instant.",
+        max_length=instant_text_length_max,
+        json_schema_extra={"pattern": INSTANT_PATTERN},
     )
 
 

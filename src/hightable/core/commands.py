@@ -19,7 +19,12 @@ import msgspec
 from msgspec import Meta, structs
 
 from hightable.core.events import Event
-from hightable.core.instants import InstantError, is_canonical, parse_instant
+from hightable.core.instants import (
+    INSTANT_PATTERN,
+    InstantError,
+    is_canonical,
+    parse_instant,
+)
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import State
 from hightable.core.suggest import allowed_values, did_you_mean, field_names
@@ -56,7 +61,12 @@ Id = Annotated[
 Text = Annotated[str, Meta(max_length=text_length_max, description="a text")]
 Amount = Annotated[int, Meta(ge=-amount_max, le=amount_max, description="a whole number of coins")]
 InstantText = Annotated[
-    str, Meta(max_length=instant_text_length_max, description="an instant, ISO-8601 (UTC)")
+    str,
+    Meta(
+        max_length=instant_text_length_max,
+        description="an instant, ISO-8601 (UTC)",
+        extra_json_schema={"pattern": INSTANT_PATTERN},
+    ),
 ]
 Note = Annotated[str, Meta(max_length=note_length_max, description="a scene: free text")]
 
