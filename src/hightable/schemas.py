@@ -109,13 +109,19 @@ def story_schema() -> Schema:
         "description": "A world played step by step, with what must happen (docs/rules.md §15).",
         "type": "object",
         "properties": {
-            "story": {"type": "string", "description": "What the story shows."},
+            # YAML reads `story: 1984` and `world: 2019` as numbers; the loader plays their text.
+            "story": {"type": ["string", "number"], "description": "What the story shows."},
             "start": {
                 "type": "string",
                 "pattern": INSTANT_PATTERN,
                 "description": "The world's first instant (UTC).",
             },
-            "world": {"type": "string", "description": "A slug id (ID-1).", **SLUG_SCHEMA},
+            "world": {
+                "type": ["string", "integer"],
+                "minimum": 1,
+                "description": "A slug id (ID-1).",
+                **SLUG_SCHEMA,
+            },
             "steps": {
                 "type": "array",
                 "maxItems": story_steps_max,
