@@ -10,8 +10,6 @@ from hightable.store.base import driver_message, safe_url
 from hightable.store.dbapi import Connection, Cursor
 from hightable.store.sql import SqlStore
 
-__all__ = ["PostgresStore", "safe_url"]
-
 
 class PostgresStore(SqlStore):
     placeholder = "%s"

@@ -17,9 +17,9 @@ from collections.abc import Iterator, Sequence
 
 from hightable.core.chain import Record
 from hightable.errors import StoreError
-from hightable.store.base import EventStore, Snapshot, WorldSummary
+from hightable.store.base import EventStore, Snapshot, WorldSummary, safe_url
 from hightable.store.placement import place_shards
-from hightable.store.postgres import PostgresStore, safe_url
+from hightable.store.postgres import PostgresStore
 
 SHARD_SEPARATOR = re.compile(r",\s*(?=postgres(?:ql)?://)")
 
@@ -43,7 +43,7 @@ class ShardedStore(EventStore):
         self.url = url
         urls = shard_urls(url)
         if len(set(urls)) != len(urls):
-            raise StoreError(f"{describe(url)}: a database is named twice among the shards")
+            raise StoreError(f"{safe_url(url)}: a database is named twice among the shards")
         self.shards: list[PostgresStore] = []
         try:
             for shard_url in urls:
@@ -115,8 +115,3 @@ class ShardedStore(EventStore):
 
     def is_public(self, world: str) -> bool:
         return self.shard(world).is_public(world)
-
-
-def describe(url: str) -> str:
-    """A store URL for messages: each database without its password."""
-    return ",".join(safe_url(one) for one in shard_urls(url))
