@@ -47,7 +47,8 @@ def test_a_field_shows_its_type_and_limits() -> None:
     assert "a whole number of coins, from -1,000,000,000,000,000 to 1,000,000,000,000,000" == (
         fields["amount"].type
     )
-    assert "up to 200 characters" in fields["to"].type and fields["to"].required
+    assert "an id: a slug (ID-1), matching `^[a-z0-9][a-z0-9-]{0,63}$`" == fields["to"].type
+    assert fields["to"].required and "up to 2,000 characters" in fields["cid"].type
     assert not fields["cid"].required
     service = next(entry for entry in catalogue() if entry.do == "use_service")
     assert next(f for f in service.fields if f.name == "service").type.startswith("one of armory")
@@ -125,3 +126,20 @@ def test_every_example_meets_the_command_schema_hightable_schema_prints() -> Non
     for entry in catalogue():
         assert validator.is_valid(entry.example), entry.do
         assert not validator.is_valid({**entry.example, "do": entry.do + "x"})
+
+
+def test_an_example_names_each_object_after_its_kind() -> None:
+    """open_hotel's example opens a hotel (`continental`), not one named as a member: pasted one
+    after the other, the examples that create objects take ids that are all free."""
+    examples = {entry.do: entry.example for entry in catalogue()}
+    assert "continental" == examples["open_hotel"]["hotel"]
+    ledger = Ledger.create("w", str(examples["register"]["at"]))
+    assert isinstance(ledger, Ledger)
+    for do in ("register", "open_hotel"):
+        outcome = ledger.execute(examples[do])
+        assert not isinstance(outcome, Refusal), (do, outcome)
+
+
+def test_an_unknown_command_name_is_repeated_cut_short() -> None:
+    code, wrong = run("commands", "x" * 100_000)
+    assert (2, 1, True) == (code, len(wrong.strip().splitlines()), len(wrong) < 300), wrong[:300]

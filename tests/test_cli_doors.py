@@ -154,3 +154,39 @@ def test_any_exception_left_is_one_line_and_its_exit_code(
     monkeypatch.setattr("hightable.stories.play_path", fail)
     (tmp_path / "any.yaml").write_text("story: x\n")
     refused(code, named, "play", str(tmp_path / "any.yaml"))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://postgres:s3cret@127.0.0.1:1/none?connect_timeout=2",
+        "sqlite:////nonexistent/dir/s3cret.db",
+    ],
+)
+def test_a_store_that_cannot_be_opened_is_one_line_naming_it_once(url: str) -> None:
+    """The store's own error, in one line, its URL said once and never its password."""
+    code, output = run("world", "list", "--store", url)
+    assert (2, 1) == (code, len(output.strip().splitlines())), output
+    assert ("s3cret@" in output, output.count("://")) == (False, 1), output
+
+
+def test_a_store_without_worlds_is_named_without_its_password(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = postgres_url.replace("postgres@", "postgres:s3cret@", 1)
+    monkeypatch.setenv("HIGHTABLE_STORE", url)
+    code, output = run("world", "list")
+    assert (0, False, True) == (code, "s3cret" in output, "no world in" in output), output
+
+
+def test_control_characters_in_names_and_notes_reach_no_terminal(store: Path) -> None:
+    """A name or a note any sender wrote is printed with its control characters as pictures:
+    it cannot recolour, move or retitle the reader's terminal; its lines stay its own."""
+    name, note = "Evil\x1b[31mRed\x1b[0m", "# Title\nthe scene\x1b]0;owned\x07\x9b2J"
+    register = ["do", "w", "--by", "table", "register", "member=eve"]
+    assert 0 == run(*register, f"name={name}", f"note={note}")[0]
+    for arguments in (["log", "w"], ["view", "w", "--dossier", "eve"]):
+        code, output = run(*arguments)
+        controls = [c for c in output if (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0]
+        assert (0, [], True) == (code, controls, "Evil\u241b[31mRed" in output), output
+        assert "# Title\n" in output and "the scene\u241b]0;owned" in output, output

@@ -9,7 +9,10 @@ import pytest
 
 from cli_helpers import run
 from helpers import START, Play
+from hightable.core import COMMANDS, Refusal
+from hightable.core.commands import parse_command
 from hightable.core.instants import add_minutes
+from hightable.core.suggest import did_you_mean
 from hightable.stories import play_path
 
 
@@ -144,3 +147,34 @@ def test_did_you_mean_on_the_command_line(
     rest = [f"{key}={value}" for key, value in fields.items() if key != "do"]
     code, output = run("do", "w", "--by", "table", str(fields["do"]), *rest)
     assert (1, True) == (code, told in output), output
+
+
+MINT = {"do": "mint", "by": "table", "at": START, "to": "john", "amount": 5}
+
+
+@pytest.mark.parametrize(
+    ("name", "told"),
+    [
+        ("", "'': unknown field for mint"),
+        ("amo\nunt", "'amo\\nunt': unknown field for mint; did you mean amount?"),
+        ("a` - at `$.to", "'a` - at `$.to': unknown field for mint"),
+        ("amont", "amont: unknown field for mint; did you mean amount?"),
+    ],
+)
+def test_an_unknown_field_of_any_name_is_named_in_one_line(name: str, told: str) -> None:
+    """Empty, multi-line or backquoted names are quoted, never taken for a path or a break."""
+    refusal = parse_command({**MINT, name: 1})
+    assert isinstance(refusal, Refusal)
+    assert ("CMD-1", told) == (refusal.rule, refusal.message)
+
+
+def test_a_name_far_longer_than_any_is_not_compared(monkeypatch: pytest.MonkeyPatch) -> None:
+    """difflib's time grows with the word: a megabyte `do` is told unknown, not matched."""
+
+    def compared(*_: object, **__: object) -> list[str]:
+        raise AssertionError("compared")
+
+    monkeypatch.setattr("hightable.core.suggest.difflib.get_close_matches", compared)
+    assert "" == did_you_mean("mint" * 250_000, COMMANDS)
+    refusal = parse_command({**MINT, "do": "mint" * 250_000})
+    assert isinstance(refusal, Refusal) and refusal.message.startswith("do: unknown command 'mint")

@@ -16,6 +16,7 @@ from msgspec import inspect
 
 from hightable.core import COMMANDS, RULES
 from hightable.core.authority import the_table
+from hightable.core.commands import SLUG_PATTERN
 from hightable.core.state import TABLE
 from hightable.limits import id_length_max
 from hightable.schemas import Schema, command_schemas
@@ -90,7 +91,7 @@ def who_may(do: str) -> str:
 
 
 def type_text(schema: Schema, schemas: dict[str, Schema]) -> str:
-    """A field's type in a few words, with its limits: `an id: a slug (ID-1), up to 200`."""
+    """A field's type in a few words, with its limits: `a text, up to 2,000 characters`."""
     if "$ref" in schema:
         inner = schemas[schema["$ref"].rpartition("/")[2]]
         parts = [
@@ -108,7 +109,9 @@ def type_text(schema: Schema, schemas: dict[str, Schema]) -> str:
     limits = []
     if "minimum" in schema and "maximum" in schema:
         limits.append(f"from {schema['minimum']:,} to {schema['maximum']:,}")
-    if "maxLength" in schema:
+    if schema.get("pattern") == SLUG_PATTERN:  # an id: the slug says its length too
+        limits.append(f"matching `{SLUG_PATTERN}`")
+    elif "maxLength" in schema:
         limits.append(f"up to {schema['maxLength']:,} characters")
     if "maxItems" in schema:
         limits.append(f"at most {schema['maxItems']} items")
@@ -144,7 +147,9 @@ def example_value(field: inspect.Field, kinds: dict[str, str]) -> object:
     if field.name in ("hour", "deadline"):
         return LATER
     if isinstance(kind, inspect.StrType) and kind.max_length == id_length_max:
-        return EXAMPLE_IDS.get(kinds.get(field.name, "member"), "winston")
+        # By the field's own name first: `hotel` of open_hotel creates an account, but a hotel.
+        named = EXAMPLE_IDS.get(field.name) or EXAMPLE_IDS.get(kinds.get(field.name, "member"))
+        return named or "winston"
     return f"the {field.encode_name}"
 
 

@@ -10,6 +10,8 @@ id_length_max = 200  # characters of an id (a world, a member, a contract...)
 text_length_max = 2_000  # characters of a free text (a title, a help)
 note_length_max = 500  # characters of a command's note: the scene it is told in
 instant_text_length_max = 64  # characters of an instant as written
+# characters of a mistyped name still compared with the known ones (difflib's time grows with it)
+suggested_word_length_max = 100
 
 # -- what an HTTP request may hold ------------------------------------------------------------
 body_bytes_max = 1_048_576  # a request body: 1 MiB

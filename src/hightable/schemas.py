@@ -12,7 +12,9 @@ from typing import Any
 import msgspec
 
 from hightable.core import COMMANDS, RULES
-from hightable.limits import id_length_max, story_steps_max
+from hightable.core.commands import SLUG_SCHEMA
+from hightable.core.instants import INSTANT_PATTERN, STEP_TIME_PATTERN
+from hightable.limits import story_steps_max
 
 Schema = dict[str, Any]
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -52,6 +54,7 @@ def rule_ids() -> list[str]:
 
 STEP_AT: Schema = {
     "type": "string",
+    "pattern": STEP_TIME_PATTERN,
     "description": "An instant, or +N followed by s, m, h or d after the step before; "
     "without it, a minute after the step before.",
 }
@@ -106,9 +109,19 @@ def story_schema() -> Schema:
         "description": "A world played step by step, with what must happen (docs/rules.md §15).",
         "type": "object",
         "properties": {
-            "story": {"type": "string", "description": "What the story shows."},
-            "start": {"type": "string", "description": "The world's first instant (UTC)."},
-            "world": {"type": "string", "maxLength": id_length_max, "description": "A slug."},
+            # YAML reads `story: 1984` and `world: 2019` as numbers; the loader plays their text.
+            "story": {"type": ["string", "number"], "description": "What the story shows."},
+            "start": {
+                "type": "string",
+                "pattern": INSTANT_PATTERN,
+                "description": "The world's first instant (UTC).",
+            },
+            "world": {
+                "type": ["string", "integer"],
+                "minimum": 1,
+                "description": "A slug id (ID-1).",
+                **SLUG_SCHEMA,
+            },
             "steps": {
                 "type": "array",
                 "maxItems": story_steps_max,

@@ -7,15 +7,18 @@ import importlib.util
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import httpx
 import pytest
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from hightable.core import COMMANDS, RULES
+from hightable.core import COMMANDS, RULES, Command
+from hightable.core.commands import SLUG_PATTERN, parse_command
 from servers import World
 
 COMMANDS_PATH = "/worlds/{world}/commands"
@@ -94,3 +97,55 @@ def test_a_generated_client_sends_a_command_and_reads_the_refusal_s_rule(
     enough = client.Transfer(do="transfer", by="john", at=world.at(), to="winston", amount=1)
     accepted = client.CommandAnswer.model_validate(send(enough).json())
     assert "coins_transferred" == accepted.events[0]["type"]
+
+
+def ids_in(schema: Any) -> Iterator[dict[str, Any]]:
+    """Every schema of an id within `schema`, at any depth."""
+    if isinstance(schema, dict):
+        if str(schema.get("description", "")).lower().startswith(("an id", "a slug")):
+            yield schema
+        for value in schema.values():
+            yield from ids_in(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            yield from ids_in(value)
+
+
+def test_an_id_is_a_slug_wherever_the_openapi_names_one(openapi: dict[str, Any]) -> None:
+    """What a schema-checked client sends as an id, the core takes (ID-1): the slug's pattern."""
+    schemas = openapi["components"]["schemas"]
+    ids = list(ids_in(schemas))
+    assert len(ids) > len(COMMANDS) and all(SLUG_PATTERN == each.get("pattern") for each in ids)
+    transfer = Draft202012Validator(schemas["Transfer"])
+    command = {"do": "transfer", "by": "john", "at": "2019-05-17T17:00:00Z", "amount": 1}
+    assert (True, False) == (
+        transfer.is_valid({**command, "to": "winston"}),
+        transfer.is_valid({**command, "to": "John Wick"}),
+    )
+    assert not Draft202012Validator(schemas["CreateWorld"]).is_valid(
+        {"world": "w" * 65, "start": "2019-05-17T17:00:00Z"}
+    )
+
+
+@pytest.mark.parametrize(
+    ("at", "taken"),
+    [
+        ("2019-05-17T17:00:00Z", True),
+        ("2019-05-17 19:00+02:00", True),
+        ("2019-05-17T17:00:00.000Z", True),
+        ("2019-05-17T17:00:00", False),  # no time zone
+        ("2019-05-17T17:00:00.5Z", False),  # a fraction of a second
+        ("yesterday", False),
+    ],
+)
+def test_an_instant_in_the_openapi_is_written_as_the_core_reads_it(
+    openapi: dict[str, Any], at: str, taken: bool
+) -> None:
+    """A schema-checked client sends instants the core takes (CMD-1), in the forms it reads."""
+    schemas = openapi["components"]["schemas"]
+    command = {"do": "transfer", "by": "john", "to": "winston", "amount": 1, "at": at}
+    assert (taken, taken) == (
+        Draft202012Validator(schemas["Transfer"]).is_valid(command),
+        Draft202012Validator(schemas["CreateWorld"]).is_valid({"world": "w", "start": at}),
+    )
+    assert taken == isinstance(parse_command(command), Command)

@@ -153,3 +153,35 @@ def test_a_bad_url_is_a_clear_error() -> None:
         open_store("mysql://nowhere")
     with pytest.raises(StoreError, match="cannot connect"):
         open_store("postgresql://postgres@127.0.0.1:1/none")
+
+
+def with_password(url: str) -> str:
+    """The URL with a password (the server trusts loopback, so it still connects)."""
+    return url.replace("postgresql://postgres@", "postgresql://postgres:s3cret@", 1)
+
+
+def test_a_store_error_names_the_store_without_its_password(postgres_url: str) -> None:
+    """A driver's error midway names the database, never its password, in one line."""
+    with open_store(with_password(postgres_url)) as store:
+        with store._transaction() as cursor:  # type: ignore[attr-defined]
+            cursor.execute("ALTER TABLE worlds RENAME TO worlds_gone")
+        with pytest.raises(StoreError) as raised:
+            store.worlds()
+    message = str(raised.value)
+    assert ("s3cret" in message, "postgresql://postgres@" in message) == (False, True), message
+    assert 1 == len(message.splitlines()), message
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://postgres:s3cret@127.0.0.1:1/none?connect_timeout=2",
+        "postgresql://postgres@127.0.0.1:1/none?password=s3cret&connect_timeout=2",
+        "mysql://root:s3cret@nowhere/db",
+    ],
+)
+def test_a_store_that_cannot_be_opened_is_named_without_its_password(url: str) -> None:
+    with pytest.raises(StoreError) as raised:
+        open_store(url)
+    message = str(raised.value)
+    assert ("s3cret" in message, 1) == (False, len(message.splitlines())), message

@@ -15,7 +15,7 @@ from cli_helpers import run
 from hightable.core import COMMANDS
 from hightable.schemas import story_schema
 from hightable.stories import story_paths
-from hightable.stories.loader import plain
+from hightable.stories.loader import load_story, plain
 
 ROOT = Path(__file__).parents[2]
 VALIDATOR = Draft202012Validator(story_schema())
@@ -75,3 +75,33 @@ def test_a_step_expected_malformed_may_take_any_shape() -> None:
 def test_hightable_schema_story_prints_it() -> None:
     code, output = run("schema", "story")
     assert (0, story_schema()) == (code, json.loads(output))
+
+
+def test_an_id_that_is_no_slug_meets_the_schema_only_where_id_1_is_expected() -> None:
+    """An editor flags `member: John Wick` as the core would (ID-1), unless the step shows it."""
+    step = {"by": "table", "do": "register", "member": "John Wick", "name": "John"}
+    assert (False, True) == (
+        VALIDATOR.is_valid(story(step)),
+        VALIDATOR.is_valid(story({**step, "expect": {"refused": "ID-1"}})),
+    )
+    assert not VALIDATOR.is_valid({**story(), "world": "Parabellum"})
+
+
+def test_a_step_s_time_is_an_instant_or_a_time_after_the_step_before() -> None:
+    assert (True, True, False, False) == tuple(
+        VALIDATOR.is_valid(story({**MINT, "at": at}))
+        for at in ("+90m", "2019-05-17T18:00:00Z", "in an hour", "+5y")
+    )
+    assert not VALIDATOR.is_valid({**story(), "start": "once upon a time"})
+
+
+def test_a_title_or_a_world_yaml_reads_as_a_number_meets_the_schema(tmp_path: Path) -> None:
+    """`story: 1984` and `world: 2019` are read as numbers by YAML, and played as their text."""
+    path = tmp_path / "numbers.yaml"
+    path.write_text(
+        "story: 1984\nworld: 2019\nstart: 2019-05-17T17:00:00Z\nsteps:\n"
+        "  - {by: table, do: register, member: john, name: John}\n"
+    )
+    loaded = load_story(path)
+    assert ("1984", "2019") == (loaded.title, loaded.world)
+    assert [] == [error.message for error in VALIDATOR.iter_errors(as_json(path))]

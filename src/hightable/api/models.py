@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, WithJsonSchema
 
+from hightable.core.commands import SLUG_SCHEMA
+from hightable.core.instants import INSTANT_PATTERN
 from hightable.limits import batch_length_max, id_length_max, instant_text_length_max
 from hightable.schemas import command_schemas, command_union, rule_ids
 
@@ -63,12 +65,16 @@ class RefusalBody(BaseModel):
 
 class CreateWorld(Request):
     world: str = Field(
-        description="A slug id (ID-1).", examples=["parabellum"], max_length=id_length_max
+        description="A slug id (ID-1).",
+        examples=["parabellum"],
+        max_length=id_length_max,
+        json_schema_extra=SLUG_SCHEMA,
     )
     start: str = Field(
         description="The first instant, ISO-8601 UTC.",
         examples=["2019-05-17T17:00:00Z"],
         max_length=instant_text_length_max,
+        json_schema_extra={"pattern": INSTANT_PATTERN},
     )
     public: bool = Field(False, description="Readable by anyone, without a token.")
 
@@ -80,7 +86,11 @@ class WorldIssued(BaseModel):
 
 
 class IssueToken(Request):
-    member: str = Field(description="The member the token acts as.", max_length=id_length_max)
+    member: str = Field(
+        description="A slug id (ID-1): the member the token acts as.",
+        max_length=id_length_max,
+        json_schema_extra=SLUG_SCHEMA,
+    )
     label: str = Field("", description="A note to tell tokens apart.", max_length=label_max)
 
 
@@ -172,9 +182,15 @@ class VerifyResult(BaseModel):
 
 
 class ForkWorld(Request):
-    world: str = Field(description="The new world's id.", max_length=id_length_max)
+    world: str = Field(
+        description="A slug id (ID-1): the new world's.",
+        max_length=id_length_max,
+        json_schema_extra=SLUG_SCHEMA,
+    )
     at: str = Field(
-        description="Keep the log up to this instant.", max_length=instant_text_length_max
+        description="Keep the log up to this instant.",
+        max_length=instant_text_length_max,
+        json_schema_extra={"pattern": INSTANT_PATTERN},
     )
 
 

@@ -149,12 +149,12 @@ def service_for(url: str | None, world: str | None = None) -> Iterator[WorldServ
     replay of `world` shows a bar with its total."""
     from hightable.cli.progress import progress_bar
     from hightable.service import WorldService
-    from hightable.store import open_store, store_url
+    from hightable.store import open_store
 
     try:
         store = open_store(url)
     except HightableError as error:  # a URL of no store, or one that cannot be opened
-        fail(f"{store_url(url)}: {error}")
+        fail(one_line(error))  # the store's error names it (without its password)
     try:
         with store, progress_bar("replaying", None) as meter:
             service = WorldService(store, progress=meter)
@@ -164,7 +164,7 @@ def service_for(url: str | None, world: str | None = None) -> Iterator[WorldServ
     except Corrupt as error:
         fail(f"the log is corrupt: {error}", CORRUPT)
     except HightableError as error:
-        fail(f"{store_url(url)}: the store failed: {one_line(error)}", STORE_FAILED)
+        fail(f"the store failed: {one_line(error)}", STORE_FAILED)
 
 
 __all__ = ["err", "out"]

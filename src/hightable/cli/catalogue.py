@@ -31,7 +31,8 @@ def commands_command(
         entries = [each for each in entries if each.do == name]
         if not entries:
             names = [each.do for each in catalogue()]
-            fail(f"no command {name!r}{did_you_mean(name, names)} (hightable commands lists them)")
+            hint = did_you_mean(name, names)
+            fail(f"no command {name[:80]!r}{hint} (hightable commands lists them)")
     if as_json:
         sys.stdout.write(json.dumps(catalogue_json(entries), indent=2) + "\n")
     elif markdown:

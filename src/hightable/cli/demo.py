@@ -52,13 +52,15 @@ def demo_command(
     run shows the stories as they are now; with it, they are kept there, and a world kept from
     an earlier version of its story is played again. World creation over HTTP stays closed unless
     given the operator's token or --open-creation."""
+    from hightable.store import safe_url
+
     folder = stories or canon_folder()
     settings = server_settings(operator_token, open_creation, None, log_format)
     if serve:
         check_free(host, port)  # before any work, so that a busy port leaves nothing behind
     with demo_store(store) as url:
         kept = keep_canon(url, folder)
-        out.print(f"{len(kept)} canon worlds in {url}: {', '.join(kept)}")
+        out.print(f"{len(kept)} canon worlds in {safe_url(url)}: {', '.join(kept)}")
         out.print(f"open http://{host}:{port}/w/{FIRST_WORLD if FIRST_WORLD in kept else kept[0]}")
         if serve:
             run_server(url, host, port, 1, timelines_server_default, settings)

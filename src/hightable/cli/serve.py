@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hightable.cli.app import LISTEN_FAILED, StoreOption, app, err, fail
+from hightable.cli.app import LISTEN_FAILED, StoreOption, app, err, fail, one_line
 from hightable.limits import serve_workers_max, timelines_held_max, timelines_server_default
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def serve_command(
     try:
         open_store(url).close()  # create or migrate the schema once, before the workers start
     except HightableError as error:
-        fail(f"{url}: {error}")
+        fail(one_line(error))  # the store's error names it (without its password)
     run_server(url, host, port, workers, timelines, settings)
 
 

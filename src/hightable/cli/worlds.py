@@ -41,12 +41,13 @@ def world_new(
 @world_app.command("list")
 def world_list(store: StoreOption = None) -> None:
     """The worlds of a store, with their size and clock."""
-    from hightable.store import store_url
+    from hightable.store import safe_url, store_url
 
     with service_for(store) as service:
         summaries = service.worlds()
         if not summaries:
-            out.print(f"no world in {store_url(store)}; `hightable world new` creates one")
+            where = safe_url(store_url(store))
+            out.print(f"no world in {where}; `hightable world new` creates one")
         for summary in summaries:
             out.print(
                 f"{summary.world:<24} {summary.events:>9} events"

@@ -19,7 +19,12 @@ import msgspec
 from msgspec import Meta, structs
 
 from hightable.core.events import Event
-from hightable.core.instants import InstantError, is_canonical, parse_instant
+from hightable.core.instants import (
+    INSTANT_PATTERN,
+    InstantError,
+    is_canonical,
+    parse_instant,
+)
 from hightable.core.rules import Refusal, refuse
 from hightable.core.state import State
 from hightable.core.suggest import allowed_values, did_you_mean, field_names
@@ -39,16 +44,31 @@ if TYPE_CHECKING:
 # is also Unicode scalar values only (texts.py); a negative amount within the limit is COIN-1.
 # Their descriptions are what the catalogue and the schemas say of each type (`hightable
 # commands`); the slug of an id is the core's check (ID-1), not the parser's.
-Id = Annotated[str, Meta(max_length=id_length_max, description="an id: a slug (ID-1)")]
+# Judged with fullmatch: `$` would let a trailing newline through.
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+# What a schema says of an id, so that a client checking it sends what ID-1 takes (JSON Schema's
+# pattern is searched, hence anchored; its `$` is the very end).
+SLUG_PATTERN = f"^{SLUG.pattern}$"
+SLUG_SCHEMA: dict[str, Any] = {"pattern": SLUG_PATTERN}
+Id = Annotated[
+    str,
+    Meta(
+        max_length=id_length_max,
+        description="an id: a slug (ID-1)",
+        extra_json_schema=SLUG_SCHEMA,
+    ),
+]
 Text = Annotated[str, Meta(max_length=text_length_max, description="a text")]
 Amount = Annotated[int, Meta(ge=-amount_max, le=amount_max, description="a whole number of coins")]
 InstantText = Annotated[
-    str, Meta(max_length=instant_text_length_max, description="an instant, ISO-8601 (UTC)")
+    str,
+    Meta(
+        max_length=instant_text_length_max,
+        description="an instant, ISO-8601 (UTC)",
+        extra_json_schema={"pattern": INSTANT_PATTERN},
+    ),
 ]
 Note = Annotated[str, Meta(max_length=note_length_max, description="a scene: free text")]
-
-# Judged with fullmatch: `$` would let a trailing newline through.
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
 class Command(msgspec.Struct, tag_field="do", kw_only=True, forbid_unknown_fields=True):
@@ -220,22 +240,31 @@ def describe_error(error: msgspec.ValidationError, raw: Mapping[str, object]) ->
     return escaped(_describe(str(error), raw))
 
 
+_UNKNOWN = "Object contains unknown field `"
+_PLAIN_NAME = re.compile(r"[\w-]+", re.ASCII)
+
+
 def _describe(error: str, raw: Mapping[str, object]) -> str:
     match = _WHERE.match(error)
     if match is None:
         return error[: SHOWN_LENGTH * 2]
     problem, where = match["problem"], (match["where"] or "").lstrip(".")[:SHOWN_LENGTH]
+    whole = error[len(_UNKNOWN) : -1] if error.startswith(_UNKNOWN) else None
+    if whole is not None and whole in raw:  # a name of the command's own, whatever it holds
+        problem, where = f"{_UNKNOWN}{whole}`", ""
     do = raw.get("do")
     spec = COMMANDS.get(do) if isinstance(do, str) else None
-    named = re.match(r"Object (missing required|contains unknown) field `(.+)`", problem)
+    named = re.match(r"Object (missing required|contains unknown) field `(.*)`", problem, re.S)
     if named:
-        path = f"{where}.{named[2][:SHOWN_LENGTH]}" if where else named[2][:SHOWN_LENGTH]
+        name = named[2]
+        label = name if _PLAIN_NAME.fullmatch(name) else shown(name)
+        path = f"{where}.{label[:SHOWN_LENGTH]}" if where else label[:SHOWN_LENGTH]
         if path == "do":
             return "do: missing; say which command (register, transfer, ...)"
         if named[1].startswith("missing"):
             return f"{path}: missing"
         fields = field_names(spec.cls, where) if spec else []
-        return f"{path}: unknown field for {do}" + did_you_mean(named[2], fields)
+        return f"{path}: unknown field for {do}" + did_you_mean(name, fields)
     if where == "do":
         return f"do: unknown command {shown(do)}" + did_you_mean(do, COMMANDS)
     problem = problem[0].lower() + problem[1:]

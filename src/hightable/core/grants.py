@@ -16,6 +16,7 @@ from typing import Annotated, NoReturn
 import msgspec
 from msgspec import Meta
 
+from hightable.core.commands import SLUG_SCHEMA
 from hightable.core.contracts import ContractCancelled
 from hightable.core.engine import Draft
 from hightable.core.events import Event
@@ -37,7 +38,12 @@ def _one_key(key: str, value: dict[str, object]) -> dict[str, object]:
     }
 
 
-_ID = {"type": "string", "maxLength": id_length_max}
+_ID = {
+    "type": "string",
+    "description": "an id: a slug (ID-1)",
+    "maxLength": id_length_max,
+    **SLUG_SCHEMA,
+}
 # The written forms as JSON Schema, for the catalogue, the OpenAPI and the story schema; what
 # checks them is `read_grant` and `read_requirement`, which name what is wrong.
 GRANT_SCHEMA: dict[str, object] = {

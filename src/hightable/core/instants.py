@@ -20,6 +20,14 @@ _TEXT = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?"
     r"(?:\.([0-9]+))?(?:([Zz])|([+-])([0-9]{2}):?([0-9]{2}))?"
 )
+# What a schema says of an instant: the forms `_TEXT` reads that are instants (a time zone, no
+# fraction of a second), as a JSON Schema pattern (searched, hence anchored).
+_WRITTEN = (
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2})?(?:\.0+)?"
+    r"(?:[Zz]|[+-][0-9]{2}:?[0-9]{2})"
+)
+INSTANT_PATTERN = rf"^\s*{_WRITTEN}\s*$"
+STEP_TIME_PATTERN = rf"^\s*(?:\+[0-9]{{1,9}}[smhd]|{_WRITTEN})\s*$"
 _CANONICAL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 _RELATIVE = re.compile(r"\+([0-9]{1,9})(s|m|h|d)")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}

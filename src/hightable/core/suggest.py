@@ -11,10 +11,12 @@ from collections.abc import Iterable
 
 from msgspec import inspect
 
+from hightable.limits import suggested_word_length_max
+
 
 def did_you_mean(word: object, choices: Iterable[str]) -> str:
     """`; did you mean mint?` for the closest of `choices`, or nothing if none is close."""
-    if not isinstance(word, str):
+    if not isinstance(word, str) or len(word) > suggested_word_length_max:
         return ""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]}?" if close else ""

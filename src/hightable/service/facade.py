@@ -216,9 +216,9 @@ class WorldService:
 
     def store_name(self) -> str:
         """The store's URL, without passwords."""
-        from hightable.store.sharded import describe
+        from hightable.store.base import safe_url
 
-        return describe(self.store.url)
+        return safe_url(self.store.url)
 
     def partition_events(self, partitions: int) -> list[Partitioned]:
         """Hash-partition a PostgreSQL store's events by world (docs/scaling.md)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 from hightable.errors import StoreError
-from hightable.store.base import EventStore, Snapshot, WorldSummary
+from hightable.store.base import EventStore, Snapshot, WorldSummary, safe_url
 from hightable.store.memory import MemoryStore
 
 DEFAULT_URL = "sqlite:///hightable.db"
@@ -23,6 +23,7 @@ __all__ = [
     "Snapshot",
     "WorldSummary",
     "open_store",
+    "safe_url",
     "store_url",
 ]
 
@@ -51,6 +52,6 @@ def open_store(url: str | None = None) -> EventStore:
     if url.startswith("memory://"):
         return MemoryStore(url)
     raise StoreError(
-        f"{url!r}: a store URL is sqlite:///PATH, postgresql://... (or several joined by commas)"
-        " or memory://"
+        f"{safe_url(url)!r}: a store URL is sqlite:///PATH, postgresql://..."
+        " (or several joined by commas) or memory://"
     )

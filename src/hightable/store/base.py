@@ -8,6 +8,7 @@ loser gets `Conflict` and re-decides. Every method is one transaction.
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -16,6 +17,30 @@ from typing import Protocol
 
 from hightable.core.chain import GENESIS, Record, chain_problem, head_problem, link
 from hightable.errors import Conflict, Corrupt, StoreError
+
+_PASSWORD_PARAMETER = re.compile(r"(?<![^?&])password=[^&]*")
+
+
+def safe_url(url: str) -> str:
+    """A store URL for messages: each database's (several, for a sharded store) without its
+    password, written before the host or as a `password=` parameter."""
+    return ",".join(_without_password(one) for one in url.split(","))
+
+
+def _without_password(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    address, question, query = rest.partition("?")
+    credentials, at, host = address.rpartition("@")
+    if at:
+        address = f"{credentials.split(':', 1)[0]}@{host}"
+    return f"{scheme}://{address}{question}{_PASSWORD_PARAMETER.sub('password=...', query)}"
+
+
+def driver_message(error: BaseException) -> str:
+    """A driver's error on one line (psycopg's span several): a message is one line."""
+    return " ".join(str(error).split())
 
 
 class Closeable(Protocol):

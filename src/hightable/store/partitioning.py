@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from hightable.errors import StoreError
 from hightable.limits import event_partitions_max
-from hightable.store.base import EventStore
+from hightable.store.base import EventStore, safe_url
 from hightable.store.dbapi import Cursor
-from hightable.store.postgres import PostgresStore, safe_url
+from hightable.store.postgres import PostgresStore
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from functools import partial
 from typing import NamedTuple
 
 from hightable.errors import StoreError
+from hightable.store.base import safe_url
 from hightable.store.dbapi import Cursor
-from hightable.store.postgres import PostgresStore, safe_url
+from hightable.store.postgres import PostgresStore
 
 # Not a numbered migration: the table belongs to the deployment, not to the schema, and a store
 # that is not sharded has none.

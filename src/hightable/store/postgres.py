@@ -13,7 +13,7 @@ import psycopg.errors
 from psycopg_pool import ConnectionPool
 
 from hightable.errors import StoreError
-from hightable.store.base import Closeable
+from hightable.store.base import Closeable, driver_message, safe_url
 from hightable.store.dbapi import Connection, Cursor
 from hightable.store.listening import CHANNEL, Listener
 from hightable.store.sql import SqlStore
@@ -51,7 +51,8 @@ class PostgresStore(SqlStore):
             self._pool.open(wait=True, timeout=15)
         except psycopg.Error as error:
             self._pool.close()
-            raise StoreError(f"{safe_url(url)}: cannot connect ({error})") from error
+            message = driver_message(error)
+            raise StoreError(f"{safe_url(url)}: cannot connect ({message})") from error
         super().__init__(url)
 
     @contextmanager
@@ -96,7 +97,7 @@ class PostgresStore(SqlStore):
                     self._pinned.connection = pinned
                     _unlock(connection, key)
         except psycopg.Error as error:
-            raise StoreError(f"{safe_url(self.url)}: {error}") from error
+            raise StoreError(f"{safe_url(self.url)}: {driver_message(error)}") from error
 
     def close(self) -> None:
         self._pool.close()
@@ -109,13 +110,3 @@ def _unlock(connection: psycopg.Connection[object], key: tuple[int, int]) -> Non
     except BaseException:
         connection.close()  # the session's end lets the lock go
         raise
-
-
-def safe_url(url: str) -> str:
-    """The URL without its password, for messages."""
-    scheme, _, rest = url.partition("://")
-    credentials, at, host = rest.rpartition("@")
-    if not at:
-        return url
-    user = credentials.split(":", 1)[0]
-    return f"{scheme}://{user}@{host}"

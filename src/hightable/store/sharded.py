@@ -18,9 +18,16 @@ from contextlib import AbstractContextManager
 
 from hightable.core.chain import Record
 from hightable.errors import StoreError
-from hightable.store.base import Closeable, EventStore, Snapshot, TokenInfo, WorldSummary
+from hightable.store.base import (
+    Closeable,
+    EventStore,
+    Snapshot,
+    TokenInfo,
+    WorldSummary,
+    safe_url,
+)
 from hightable.store.placement import place_shards
-from hightable.store.postgres import PostgresStore, safe_url
+from hightable.store.postgres import PostgresStore
 
 SHARD_SEPARATOR = re.compile(r",\s*(?=postgres(?:ql)?://)")
 
@@ -44,7 +51,7 @@ class ShardedStore(EventStore):
         self.url = url
         urls = shard_urls(url)
         if len(set(urls)) != len(urls):
-            raise StoreError(f"{describe(url)}: a database is named twice among the shards")
+            raise StoreError(f"{safe_url(url)}: a database is named twice among the shards")
         self.shards: list[PostgresStore] = []
         try:
             for shard_url in urls:
@@ -168,8 +175,3 @@ class Listeners:
     def close(self) -> None:
         for listener in self.listeners:
             listener.close()
-
-
-def describe(url: str) -> str:
-    """A store URL for messages: each database without its password."""
-    return ",".join(safe_url(one) for one in shard_urls(url))

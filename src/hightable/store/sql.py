@@ -17,6 +17,8 @@ from hightable.store.base import (
     WorldSummary,
     check_next,
     check_tail,
+    driver_message,
+    safe_url,
 )
 from hightable.store.dbapi import COLUMNS, Connection, Cursor, Row, as_bytes, as_int, record_of
 from hightable.store.migrations import BACKFILL_MENTIONS, LATEST, MIGRATIONS, SCHEMA_TABLE
@@ -124,7 +126,7 @@ class SqlStore(SqlAccess, SqlMentions, EventStore):
             with self._transaction(write) as cursor:
                 return work(cursor)
         except self.driver_errors as error:
-            raise StoreError(f"{self.url}: {error}") from error
+            raise StoreError(f"{safe_url(self.url)}: {driver_message(error)}") from error
 
     def close(self) -> None:
         with self._all_lock:
@@ -146,7 +148,9 @@ class SqlStore(SqlAccess, SqlMentions, EventStore):
         cursor.execute(SCHEMA_TABLE)
         current = self._version_in(cursor)
         if current > LATEST:
-            raise StoreError(f"{self.url}: schema version {current} is newer than this hightable")
+            raise StoreError(
+                f"{safe_url(self.url)}: schema version {current} is newer than this hightable"
+            )
         for version, statements in MIGRATIONS:
             if version > current:
                 for statement in statements:
@@ -249,7 +253,7 @@ class SqlStore(SqlAccess, SqlMentions, EventStore):
         )
         row = cursor.fetchone()
         if row is None:
-            raise NoSuchWorld(f"no world {world!r} in {self.url}")
+            raise NoSuchWorld(f"no world {world!r} in {safe_url(self.url)}")
         if writing and row[2]:
             raise Archived(f"world {world} is archived")
         return as_int(row[0]), str(row[1])

@@ -6,6 +6,7 @@ import sqlite3
 from contextlib import AbstractContextManager, nullcontext
 
 from hightable.errors import StoreError
+from hightable.store.base import driver_message
 from hightable.store.dbapi import Connection, Cursor
 from hightable.store.filelock import WHOLE_STORE, FileLocks, world_byte
 from hightable.store.sql import SqlStore
@@ -35,7 +36,7 @@ class SqliteStore(SqlStore):
             connection.execute("PRAGMA synchronous=FULL")
             connection.execute("PRAGMA busy_timeout=60000")
         except sqlite3.Error as error:
-            raise StoreError(f"{self.url}: {error}") from error
+            raise StoreError(f"{self.url}: {driver_message(error)}") from error
         return _Autocommit(connection)
 
     def _begin(self, cursor: Cursor, write: bool) -> None:
