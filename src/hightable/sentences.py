@@ -8,6 +8,7 @@ its id. A breach is said as its breaker's, whoever's command recorded it.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -15,21 +16,52 @@ from hightable.core.rules import RULES
 from hightable.core.state import TABLE, State
 
 Fields = Mapping[str, Any]
+NAMED = ("members", "hotels", "families")
+Shared = dict[str, frozenset[str]]
+# The names several objects of a kind share, of the last state asked about (and its seq: a held
+# world's state changes in place): a page of sentences reads one state many times.
+_shared_of: list[tuple[State, int, Shared]] = []
+
+
+def shared_names(state: State) -> Shared:
+    """For members, hotels and families: the names more than one of them bears."""
+    cached = _shared_of[-1] if _shared_of else None
+    if cached is not None and cached[0] is state and cached[1] == state.seq:
+        return cached[2]
+    shared: Shared = {}
+    for kind in NAMED:
+        names = Counter(item.name for item in getattr(state, kind).values())
+        shared[kind] = frozenset(name for name, count in names.items() if count > 1)
+    _shared_of[:] = [(state, state.seq, shared)]
+    return shared
+
+
+def mid_sentence(name: str) -> str:
+    """ "The Elder" reads "the Elder" mid-sentence, "A seat at the High Table" "a seat at..."."""
+    for article in ("The ", "A "):
+        if name.startswith(article):
+            return article.lower() + name[len(article) :]
+    return name
 
 
 class Words:
-    """The names a state gives to the ids an event holds."""
+    """The names a state gives to the ids an event holds; a name that several objects of a kind
+    bear is followed by the id, so that a sentence always says which of them."""
 
     def __init__(self, state: State):
         self.state = state
+        self.shared = shared_names(state)
+
+    def named(self, kind: str, object_id: object) -> str:
+        known = getattr(self.state, kind).get(str(object_id))
+        if known is None:
+            return str(object_id)
+        name = mid_sentence(known.name)
+        return f"{name} ({object_id})" if known.name in self.shared[kind] else name
 
     def who(self, member: object) -> str:
-        """A member (or the Table) by name; mid-sentence, "The Elder" reads "the Elder"."""
-        if member == TABLE:
-            return "the High Table"
-        known = self.state.members.get(str(member))
-        name = known.name if known else str(member)
-        return "the" + name[3:] if name.startswith("The ") else name
+        """A member (or the Table) by name."""
+        return "the High Table" if member == TABLE else self.named("members", member)
 
     def account(self, account: object) -> str:
         if account == TABLE:
@@ -38,14 +70,10 @@ class Words:
         return self.hotel(account) if hotel else self.who(account)
 
     def hotel(self, hotel_id: object) -> str:
-        hotel = self.state.hotels.get(str(hotel_id))
-        name = hotel.name if hotel else str(hotel_id)
-        return "the" + name[3:] if name.startswith("The ") else name
+        return self.named("hotels", hotel_id)
 
     def family(self, family_id: object) -> str:
-        family = self.state.families.get(str(family_id))
-        name = family.name if family else str(family_id)
-        return "the" + name[3:] if name.startswith("The ") else name
+        return self.named("families", family_id)
 
     def terms_of(self, terms_id: object) -> str:
         """ "the Elder's terms"; terms it does not know by their id."""
@@ -124,6 +152,19 @@ OFFICES = {
 }
 
 
+# What each service of a hotel (core/hotels.py) buys, as a guest would say it.
+SERVICES = {
+    "room": "a room",
+    "doctor": "the doctor's care",
+    "armory": "the armory's wares",
+    "sommelier": "the sommelier's wares",
+    "tailor": "the tailor's work",
+    "cleaners": "the cleaners' work",
+    "cartographer": "the cartographer's maps",
+    "concierge": "the concierge's help",
+}
+
+
 def coins(amount: object) -> str:
     return "1 coin" if amount == 1 else f"{amount:,} coins" if isinstance(amount, int) else "coins"
 
@@ -171,8 +212,8 @@ def _duel_resolved(e: Fields, w: Words) -> str:
     said = f"{w.duel(e['duel'])} is over: " + (
         f"{w.principal(e['duel'], winner)} won" if winner else "both sides forfeited"
     )
-    if e.get("fallen"):
-        said += "; fallen: " + listed([w.who(m) for m in e["fallen"]])
+    if e.get("fallen"):  # each once, though a command may name one twice
+        said += "; fallen: " + listed([w.who(m) for m in dict.fromkeys(e["fallen"])])
     return said
 
 
@@ -281,7 +322,8 @@ SAYINGS: dict[str, Sayer] = {
     "hotel_consecrated": lambda e, w: f"{w.hotel(e['hotel'])} became consecrated ground",
     "hotel_closed": lambda e, w: f"{w.who(e['by'])} closed {w.hotel(e['hotel'])}",
     "service_used": lambda e, w: (
-        f"{w.who(e['by'])} bought {e['service']} at {w.hotel(e['hotel'])} for {coins(e['price'])}"
+        f"{w.who(e['by'])} bought {SERVICES.get(str(e['service']), e['service'])} at "
+        f"{w.hotel(e['hotel'])} for {coins(e['price'])}"
     ),
     "marker_sworn": lambda e, w: (
         f"{w.who(e['by'])} swore a marker to {w.who(e['holder'])}"

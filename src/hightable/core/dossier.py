@@ -29,6 +29,7 @@ def dossier(events: Sequence[Event], state: State, member_id: str) -> Document:
 
     return {
         "member": member_id,
+        "clock": state.clock,  # the instant the dossier is of: a grace counts down to it
         **members_entry(state, member_id, state.members[member_id]),
         "breaches": breaches,
         "markers_held": [

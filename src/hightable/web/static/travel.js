@@ -140,6 +140,8 @@ document.addEventListener("click", (event) => {
 document.addEventListener("keydown", (event) => {
   const target = event.target;
   if (target.closest && target.closest("input:not([type=range]), select, textarea")) return;
+  // With a modifier the keys are the browser's: Alt+← and ⌘[ go back, Ctrl+Home scrolls.
+  if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
   const keys = { ArrowLeft: () => go(travel.seq - 1), ArrowRight: () => go(travel.seq + 1),
     PageUp: () => jumpDay(-1), PageDown: () => jumpDay(1), "[": () => jumpChapter(-1), "]": () => jumpChapter(1),
     Home: () => go(1), End: () => go(travel.head) };
