@@ -144,3 +144,20 @@ def test_every_service_of_a_hotel_is_said_as_a_guest_would() -> None:
     assert said_at(ledger, used) == (
         "John Wick bought the doctor's care at the Continental New York for 1 coin."
     )
+
+
+def test_a_text_that_turns_the_writing_round_is_kept_within_itself() -> None:
+    """A reason (or a name) holding a right-to-left override is set in an isolate: the rest of
+    the sentence, the grace and its instant, reads as written."""
+    override = "\u202ebusiness"
+    ledger = ledger_of(
+        {"by": "table", "do": "register", "member": "john", "name": "\u202eJohn"},
+        {"by": "table", "do": "register", "member": "winston", "name": "Winston"},
+        {"by": "table", "do": "appoint", "member": "winston", "office": "elder"},
+        {"by": "winston", "do": "excommunicate", "member": "john", "grace": 60, "reason": override},
+    )
+    assert said_at(ledger, 5) == (
+        "Winston declared \u2068\u202eJohn\u2069 excommunicado (\u2068\u202ebusiness\u2069), "
+        "with an hour of grace: in effect from 2019-05-17 18:00."
+    )
+    assert said_at(ledger, 2) == "The High Table registered \u2068\u202eJohn\u2069."

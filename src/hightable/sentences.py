@@ -36,6 +36,19 @@ def shared_names(state: State) -> Shared:
     return shared
 
 
+# Marks that change the direction of the text after them (embeddings, overrides, isolates).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def free(text: object) -> str:
+    """A text a sender wrote (a name, a reason, a favor), kept within itself: one that holds a
+    mark of direction is set in an isolate, so that the rest of the sentence reads as written."""
+    value = str(text)
+    if BIDI_CONTROLS.isdisjoint(value):
+        return value
+    return "\u2068" + value + "\u2069"
+
+
 def mid_sentence(name: str) -> str:
     """ "The Elder" reads "the Elder" mid-sentence, "A seat at the High Table" "a seat at..."."""
     for article in ("The ", "A "):
@@ -56,7 +69,7 @@ class Words:
         known = getattr(self.state, kind).get(str(object_id))
         if known is None:
             return str(object_id)
-        name = mid_sentence(known.name)
+        name = free(mid_sentence(known.name))
         return f"{name} ({object_id})" if known.name in self.shared[kind] else name
 
     def who(self, member: object) -> str:
@@ -92,7 +105,7 @@ class Words:
 
     def duel_at(self, duel_id: object) -> str:
         duel = self.state.duels.get(str(duel_id))
-        return f"the duel at {duel.place}" if duel and duel.place else self.duel(duel_id)
+        return f"the duel at {free(duel.place)}" if duel and duel.place else self.duel(duel_id)
 
     def principal(self, duel_id: object, side: object) -> str:
         duel = self.state.duels.get(str(duel_id))
@@ -199,7 +212,7 @@ def _contract_posted(e: Fields, w: Words) -> str:
 
 
 def _duel_sanctioned(e: Fields, w: Words) -> str:
-    said = f"{w.who(e['by'])} sanctioned {w.duel(e['duel'])}, at {e['place']}"
+    said = f"{w.who(e['by'])} sanctioned {w.duel(e['duel'])}, at {free(e['place'])}"
     said += f" on {instant(e['hour'])}"
     wins = (e.get("terms") or {}).get("challenger_wins") or []
     if wins:
@@ -228,7 +241,7 @@ def _eliminated(e: Fields, w: Words) -> str:
 
 def _excommunicated(e: Fields, w: Words) -> str:
     grace = e.get("grace", 0)
-    said = f"{w.who(e['by'])} declared {w.who(e['member'])} excommunicado ({e['reason']})"
+    said = f"{w.who(e['by'])} declared {w.who(e['member'])} excommunicado ({free(e['reason'])})"
     if not grace:
         return said + ", at once"
     hours = f"{grace // 60} hour" + ("s" if grace // 60 > 1 else "") if grace % 60 == 0 else None
@@ -330,7 +343,7 @@ SAYINGS: dict[str, Sayer] = {
         + (f" at {w.hotel(e['hotel'])}" if e.get("hotel") else "")
     ),
     "marker_invoked": lambda e, w: (
-        f"{w.who(e['by'])} called in {w.marker(e['marker'])}: “{e['favor']}”"
+        f"{w.who(e['by'])} called in {w.marker(e['marker'])}: “{free(e['favor'])}”"
     ),
     "marker_honored": lambda e, w: f"{w.who(e['by'])} honored {w.marker(e['marker'])}",
     "marker_refused": lambda e, w: f"{w.who(e['by'])} refused {w.marker(e['marker'])}",
@@ -357,19 +370,19 @@ SAYINGS: dict[str, Sayer] = {
     ),
     "member_eliminated": _eliminated,
     "fined": lambda e, w: (
-        f"{w.who(e['by'])} fined {w.who(e['member'])} {coins(e['amount'])}: {e['reason']}"
+        f"{w.who(e['by'])} fined {w.who(e['member'])} {coins(e['amount'])}: {free(e['reason'])}"
     ),
     "excommunicated": _excommunicated,
     "excommunicado_took_effect": lambda e, w: (
         f"{w.who(e['member'])}'s grace ran out: excommunicado"
     ),
-    "member_aided": lambda e, w: f"{w.who(e['by'])} aided {w.who(e['member'])}: {e['help']}",
+    "member_aided": lambda e, w: f"{w.who(e['by'])} aided {w.who(e['member'])}: {free(e['help'])}",
     "excommunicado_lifted": _lifted,
     "excommunicado_restored": lambda e, w: (
         f"{w.who(e['member'])} is excommunicado again at once: {w.terms_of(e['terms'])} undone"
     ),
     "alliance_proposed": lambda e, w: (
-        f"{w.who(e['by'])} proposed an alliance to {w.who(e['partner'])}: {e['purpose']}"
+        f"{w.who(e['by'])} proposed an alliance to {w.who(e['partner'])}: {free(e['purpose'])}"
     ),
     "alliance_formed": lambda e, w: (
         f"{w.pair('alliances', e['alliance'], 'proposer', 'partner')} are allies"
@@ -410,7 +423,8 @@ def sentence(event: Fields, state: State) -> str:
         said = f"{Words(state).who(event.get('by'))}: {str(event.get('type')).replace('_', ' ')}"
     else:
         said = say(event, Words(state))
-    said = said[:1].upper() + said[1:]
+    lead = 1 if said.startswith("\u2068") else 0  # a name in an isolate: its first letter
+    said = said[: lead + 1].upper() + said[lead + 1 :]
     return said if said.endswith((".", "”", "!", "?")) else said + "."
 
 

@@ -158,3 +158,42 @@ def test_names_and_scenes_are_text_never_html(
         assert page.evaluate("window.scripted") is None
     page.goto(f"{canon.base}/w/{world.id}")
     expect(page.locator("#ticks .chapter")).to_have_text([SCRIPTED])
+
+
+@pytest.mark.parametrize("width", [1000, 1400])
+def test_no_chapter_label_hides_another(browser: Browser, canon: Canon, width: int) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(f"{canon.base}/w/john-wick?at=2019-05-17T18:10:00Z")
+        expect(page.locator("#ticks .chapter")).to_have_count(4)
+        boxes = [label.bounding_box() for label in page.locator("#ticks .chapter").all()]
+        for i, one in enumerate(boxes):
+            for other in boxes[i + 1 :]:
+                assert one and other
+                apart = (
+                    one["x"] + one["width"] <= other["x"]
+                    or other["x"] + other["width"] <= one["x"]
+                    or one["y"] + one["height"] <= other["y"]
+                    or other["y"] + other["height"] <= one["y"]
+                )
+                assert apart, (one, other)
+        # The caption below the track is not covered by the lowest label.
+        caption = page.locator("#caption").bounding_box()
+        lowest = max(box["y"] + box["height"] for box in boxes if box)
+        assert caption and lowest <= caption["y"]
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("width", [640, 1000])  # a small tablet, a narrow window
+def test_the_member_list_fits_between_phone_and_desktop(
+    browser: Browser, canon: Canon, width: int
+) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(f"{canon.base}/w/john-wick?at=2019-05-17T18:10:00Z")
+        expect(page.locator('#members tr[data-member="john"]')).to_be_visible()
+        members = page.locator("#members")
+        assert members.evaluate("(s) => s.scrollWidth <= s.clientWidth + 1"), width
+    finally:
+        page.close()

@@ -15,7 +15,7 @@ function rows(id, header, items) {
   try {
     const at = params.get("at");
     const d = await api(`/worlds/${encodeURIComponent(WORLD_ID)}/members/${encodeURIComponent(MEMBER_ID)}/dossier` + (at ? `?at=${encodeURIComponent(at)}` : ""));
-    document.getElementById("member-name").textContent = `${d.name} (${d.member})`;
+    document.getElementById("member-name").innerHTML = `<bdi>${esc(d.name)}</bdi> (${esc(d.member)})`;
     document.title = `${d.name} — hightable`;
     rows("facts", ["", ""], [
       ["status", badge(d, d.clock)], ["excommunicado from", esc(shortInstant(d.excommunicado_from))],

@@ -4,6 +4,7 @@
 "use strict";
 
 const WHOLE_MAX = 5000;  // a log this short is read whole: ticks and filters see every event
+const CHAPTER_LINES = 4, CHAPTER_LINE_PX = 13;  // the lines chapter labels stagger over
 const travel = { head: 0, seq: 0, events: new Map(), whole: false, days: [], chapters: [] };
 const slider = document.getElementById("slider");
 
@@ -57,12 +58,20 @@ function drawTicks() {
   const ticks = document.getElementById("ticks");
   const at = (seq) => `${(100 * (seq - 1)) / Math.max(travel.head - 1, 1)}%`;
   ticks.innerHTML = travel.days.map((seq) => `<span class="tick" style="left:${at(seq)}" title="${esc(travel.events.get(seq).at.slice(0, 10))}"></span>`).join("") +
-    travel.chapters.map((c, i) => {
-      // A label close to the one before it drops a line, so that neither hides the other.
-      const crowded = i % 2 === 1 && c.seq - travel.chapters[i - 1].seq < travel.head / 8;
-      return `<a class="chapter${crowded ? " lower" : ""}" href="${esc(addressOf(c.seq))}" data-seq="${c.seq}" style="left:${at(c.seq)}">${esc(c.title)}</a>`;
-    }).join("");
+    travel.chapters.map((c) => `<a class="chapter" href="${esc(addressOf(c.seq))}" data-seq="${c.seq}" style="left:${at(c.seq)}">${esc(c.title)}</a>`).join("");
+  // Each label on the first line where it overlaps no label before it, as drawn at this width:
+  // close chapters stagger, over as many as CHAPTER_LINES lines, and the track makes room.
+  const ends = [];
+  for (const label of ticks.querySelectorAll(".chapter")) {
+    const box = label.getBoundingClientRect();
+    let line = ends.findIndex((end) => box.left >= end + 4);
+    if (line < 0) line = ends.length < CHAPTER_LINES ? ends.length : ends.indexOf(Math.min(...ends));
+    label.style.top = `${4 + CHAPTER_LINE_PX * line}px`;
+    ends[line] = box.right;
+  }
+  ticks.parentElement.style.paddingBottom = `${30 + CHAPTER_LINE_PX * Math.max(0, ends.length - 2)}px`;
 }
+addEventListener("resize", () => { if (travel.whole) drawTicks(); });
 
 // The address of an event's instant: ?at=INSTANT&seq=N (the token, if any, stays in the session).
 function addressOf(seq) {
