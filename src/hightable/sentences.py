@@ -428,6 +428,16 @@ def sentence(event: Fields, state: State) -> str:
     return said if said.endswith((".", "”", "!", "?")) else said + "."
 
 
+def scene(note: str) -> str:
+    """A note on one line, as the page shows it: "# Chapter 2\nThe end: ..." reads
+    "Chapter 2 · The end: ..."."""
+    first, _, rest = note.partition("\n")
+    if first.startswith("# "):
+        title, text = first[2:].strip(), " ".join(rest.split())
+        return f"{title} · {text}" if text else title
+    return " ".join(note.split())
+
+
 def with_sentences(record: dict[str, Any], state: State) -> dict[str, Any]:
     """A dossier whose timeline entries each carry their sentence."""
     record["timeline"] = [
