@@ -197,3 +197,21 @@ def test_the_member_list_fits_between_phone_and_desktop(
         assert members.evaluate("(s) => s.scrollWidth <= s.clientWidth + 1"), width
     finally:
         page.close()
+
+
+def test_a_private_worlds_token_stays_with_its_world(
+    page: Page, canon: Canon, client: httpx.Client
+) -> None:
+    private = World(client)
+    sent(private, by="table", do="register", member="solo", name="Solo")
+    page.goto(f"{canon.base}/w/{private.id}?token={private.table}")
+    expect(page.locator('#members tr[data-member="solo"]')).to_be_visible()
+    # Another world, public, in the same tab: read without the private world's token.
+    page.goto(f"{canon.base}/w/{GRACE}")
+    expect(johns_status(page)).to_have_text("excommunicado")
+    expect(page.locator("#error")).to_have_text("")
+    page.goto(f"{canon.base}/w/{GRACE}/members/john")
+    expect(page.locator("#facts td.status")).to_have_text("excommunicado")
+    # Back to the private world: the session still holds its token for it.
+    page.goto(f"{canon.base}/w/{private.id}/members/solo")
+    expect(page.locator("#member-name")).to_have_text("Solo (solo)")

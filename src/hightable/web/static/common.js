@@ -2,8 +2,12 @@
 "use strict";
 
 const params = new URLSearchParams(location.search);
-if (params.get("token")) sessionStorage.setItem("hightable-token", params.get("token"));
-const TOKEN = params.get("token") || sessionStorage.getItem("hightable-token") || "";
+// A token is of one world (the id before its first dot): the session keeps it for that world
+// alone, so that a private world's token never goes with the requests of another world's page.
+const PAGE_WORLD = location.pathname.startsWith("/w/") ? decodeURIComponent(location.pathname.split("/")[2]) : "";
+const GIVEN_TOKEN = params.get("token") || "";
+if (GIVEN_TOKEN) sessionStorage.setItem(`hightable-token:${GIVEN_TOKEN.split(".")[0]}`, GIVEN_TOKEN);
+const TOKEN = GIVEN_TOKEN || (PAGE_WORLD && sessionStorage.getItem(`hightable-token:${PAGE_WORLD}`)) || "";
 
 function withToken(path) {
   if (!TOKEN) return path;
