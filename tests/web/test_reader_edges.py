@@ -5,6 +5,7 @@ HTML."""
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 
 import httpx
@@ -215,3 +216,30 @@ def test_a_private_worlds_token_stays_with_its_world(
     # Back to the private world: the session still holds its token for it.
     page.goto(f"{canon.base}/w/{private.id}/members/solo")
     expect(page.locator("#member-name")).to_have_text("Solo (solo)")
+
+
+def test_days_are_jumped_at_the_first_and_the_last_days_an_instant_can_be(
+    page: Page, canon: Canon, client: httpx.Client
+) -> None:
+    for start, later in (
+        ("0001-01-01T00:00:00Z", "0001-01-02T05:00:00Z"),
+        ("9999-12-30T23:00:00Z", "9999-12-31T23:59:59Z"),
+    ):
+        world = f"w-{start[:4]}-{uuid.uuid4().hex[:6]}"
+        created = client.post("/worlds", json={"world": world, "start": start, "public": True})
+        assert 201 == created.status_code, created.text
+        table = {"Authorization": f"Bearer {created.json()['table_token']}"}
+        register = {"by": "table", "do": "register", "member": "m", "name": "M", "at": later}
+        assert (
+            200
+            == client.post(f"/worlds/{world}/commands", json=register, headers=table).status_code
+        )
+        page.goto(f"{canon.base}/w/{world}")
+        expect(page.locator("#instant")).to_have_text(later)
+        page.locator("body").press("PageUp")  # to the day before: the world's first
+        expect(page.locator("#instant")).to_have_text(start)
+        page.locator("body").press("PageDown")
+        expect(page.locator("#instant")).to_have_text(later)
+        page.locator("body").press("PageDown")  # there is no day after: it stays
+        expect(page.locator("#error")).to_have_text("")
+        expect(page.locator("#instant")).to_have_text(later)

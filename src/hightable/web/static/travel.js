@@ -109,8 +109,14 @@ function caption(event) {
     (noted ? `<p class="scene">${told.title ? `<b>${esc(told.title)}</b> · ` : ""}${esc(told.text)}</p>` : "");
 }
 
-async function seqAt(instant) {
-  const page = keep(await api(eventsPath(`at=${encodeURIComponent(instant)}&limit=200`)));
+const FIRST_MS = Date.parse("0001-01-01T00:00:00Z"), LAST_MS = Date.parse("9999-12-31T23:59:59Z");
+
+// The last event at or before an instant (in ms): none before year 1, the last past year 9999,
+// the ledger's own instants lying between.
+async function seqAt(ms) {
+  if (ms < FIRST_MS) return 0;
+  if (ms > LAST_MS) return travel.head;
+  const page = keep(await api(eventsPath(`at=${encodeURIComponent(toInstant(ms))}&limit=200`)));
   return page.seq_at;
 }
 
@@ -122,14 +128,17 @@ function dayOf(seq) {
 // The first event of the next day (+1) or of this day, else of the day before (-1).
 async function jumpDay(direction) {
   const day = dayOf(travel.seq);
-  if (direction > 0) {
-    const next = new Date(Date.parse(day + "T00:00:00Z") + 86400000);
-    return go((await seqAt(toInstant(next.getTime() - 1000))) + 1);
-  }
-  const start = (await seqAt(toInstant(Date.parse(day + "T00:00:00Z") - 1000))) + 1;
+  if (direction > 0) return go((await seqAt(Date.parse(day + "T00:00:00Z") + 86400000 - 1000)) + 1);
+  const start = (await seqAt(Date.parse(day + "T00:00:00Z") - 1000)) + 1;
   if (start < travel.seq) return go(start);
+  await loadAround(start - 1);
   const before = dayOf(start - 1) || day;
-  return go((await seqAt(toInstant(Date.parse(before + "T00:00:00Z") - 1000))) + 1);
+  return go((await seqAt(Date.parse(before + "T00:00:00Z") - 1000)) + 1);
+}
+
+// A move whose reading fails says so on the page, never in the console alone.
+function moving(move) {
+  Promise.resolve().then(move).catch((error) => { document.getElementById("error").textContent = error.message; });
 }
 
 function jumpChapter(direction) {
@@ -139,12 +148,12 @@ function jumpChapter(direction) {
   else if (direction > 0) go(travel.head);
 }
 
-slider.addEventListener("input", () => go(Number(slider.value)));
+slider.addEventListener("input", () => moving(() => go(Number(slider.value))));
 document.addEventListener("click", (event) => {
   const link = event.target.closest("a[data-seq]");
   if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
   event.preventDefault();
-  go(Number(link.dataset.seq));
+  moving(() => go(Number(link.dataset.seq)));
 });
 document.addEventListener("keydown", (event) => {
   const target = event.target;
@@ -156,10 +165,10 @@ document.addEventListener("keydown", (event) => {
     Home: () => go(1), End: () => go(travel.head) };
   if (!keys[event.key]) return;
   event.preventDefault();
-  keys[event.key]();
+  moving(keys[event.key]);
 });
 for (const [id, move] of Object.entries({ "prev-chapter": () => jumpChapter(-1), "prev-day": () => jumpDay(-1),
   "prev-event": () => go(travel.seq - 1), "next-event": () => go(travel.seq + 1), "next-day": () => jumpDay(1),
   "next-chapter": () => jumpChapter(1), "to-live": () => go(travel.head) })) {
-  document.getElementById(id).addEventListener("click", move);
+  document.getElementById(id).addEventListener("click", () => moving(move));
 }
