@@ -243,3 +243,15 @@ def test_days_are_jumped_at_the_first_and_the_last_days_an_instant_can_be(
         page.locator("body").press("PageDown")  # there is no day after: it stays
         expect(page.locator("#error")).to_have_text("")
         expect(page.locator("#instant")).to_have_text(later)
+
+
+def test_a_deadline_falling_at_a_commands_instant_reads_with_that_commands_scene(
+    page: Page, canon: Canon
+) -> None:
+    # Six o'clock: the Table's tick carries the scene; John's grace runs out just before its own
+    # event, at the same instant.
+    page.goto(f"{canon.base}/w/{GRACE}?at=2019-05-17T18:00:00Z&seq=20")
+    expect(page.locator("#caption .said")).to_contain_text("John Wick's grace ran out")
+    expect(page.locator("#caption .scene")).to_contain_text("Six o'clock")
+    page.locator("body").press("ArrowLeft")  # 17:40, still served within the grace
+    expect(page.locator("#caption .scene")).to_contain_text("The last room he can buy")

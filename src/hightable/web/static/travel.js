@@ -104,6 +104,11 @@ function caption(event) {
     const earlier = travel.events.get(seq);
     if (earlier && earlier.note) noted = earlier;
   }
+  // Unless a note of this very instant follows: a deadline falls when a command comes, before
+  // the command's own event, which carries the command's note (six o'clock: the grace runs out).
+  for (let seq = event.seq + 1; (!noted || noted.at !== event.at) && travel.events.get(seq)?.at === event.at; seq += 1) {
+    if (travel.events.get(seq).note) noted = travel.events.get(seq);
+  }
   const told = noted ? scene(noted.note) : { title: "", text: "" };
   box.innerHTML = `<p class="said"><span class="at">${esc(shortInstant(event.at))}</span> ${said(event)}</p>` +
     (noted ? `<p class="scene">${told.title ? `<b>${esc(told.title)}</b> · ` : ""}${esc(told.text)}</p>` : "");
