@@ -252,3 +252,21 @@ def test_idem_1_a_retried_command_line_without_at_is_the_same_command(store: Pat
     assert 0 == run("do", "w", "--by", "table", "--at", "2019-05-17T18:00:00Z", "tick")[0]
     code, output = run(*pay)
     assert 0 == code and "(a retry: the first outcome)" in output
+
+
+def test_log_and_dossier_print_a_senders_text_as_text(store: Path) -> None:
+    """A scene reads on the event's line, its chapter title before it; a control character in a
+    name or a note (ESC could clear a reader's screen) is printed as its escape."""
+    assert 0 == run("world", "new", "w", "--start", "2019-05-17T17:00:00Z")[0]
+    sent = run("do", "w", "--by", "table", "register", "member=john", "name=John\x1b[2J")
+    assert 0 == sent[0] and "\x1b" not in sent[1] and "John\u241b[2J" in sent[1]
+    note = "note=# Chapter 2\nThe lounge: \x1b]0;owned\x07"
+    assert 0 == run("do", "w", "--by", "table", "mint", "to=john", "amount=5", note)[0]
+    code, output = run("log", "w", "--from", "3")
+    assert 0 == code and "\x1b" not in output and "\x07" not in output
+    assert [
+        "3  2019-05-17T17:00:00Z  The High Table minted 5 coins for John\u241b[2J.  "
+        "(Chapter 2 · The lounge: \u241b]0;owned\u2407)"
+    ] == [line.strip() for line in output.splitlines()]
+    dossier = run("view", "w", "--dossier", "john")[1]
+    assert "\x1b" not in dossier and "(Chapter 2 · The lounge: \u241b]0;owned\u2407)" in dossier

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
-from hightable.core import Ledger, State, to_dict
+from hightable.core import Ledger, Refusal, State, to_dict
 from hightable.core.events import EVENT_TYPES
-from hightable.sentences import SAYINGS, sentence
+from hightable.core.hotels import Service
+from hightable.sentences import SAYINGS, SERVICES, sentence
 from hightable.stories.loader import load_story
 from hightable.stories.runner import play
 
@@ -96,3 +98,66 @@ def test_a_deadline_in_the_offer_is_said() -> None:
     assert offered
     said = sentence(to_dict(offered[0]), now(ledger))
     assert re.search(r", by \d{4}-\d\d-\d\d \d\d:\d\d", said), said
+
+
+def ledger_of(*commands: dict[str, object]) -> Ledger:
+    ledger = Ledger.create("w", "2019-05-17T17:00:00Z")
+    assert isinstance(ledger, Ledger)
+    for command in commands:
+        outcome = ledger.execute({"at": "2019-05-17T17:00:00Z", **command})
+        assert not isinstance(outcome, Refusal), outcome
+    return ledger
+
+
+def test_a_name_that_several_bear_is_said_with_the_id() -> None:
+    ledger = ledger_of(
+        {"by": "table", "do": "register", "member": "newcomer-1", "name": "N"},
+        {"by": "table", "do": "register", "member": "newcomer-2", "name": "N"},
+        {"by": "table", "do": "register", "member": "john", "name": "John Wick"},
+        {"by": "table", "do": "mint", "to": "newcomer-1", "amount": 9},
+        {"by": "newcomer-1", "do": "transfer", "to": "newcomer-2", "amount": 5},
+        {"by": "table", "do": "mint", "to": "john", "amount": 9},
+    )
+    assert said_at(ledger, 6) == "N (newcomer-1) paid 5 coins to N (newcomer-2)."
+    assert said_at(ledger, 7) == "The High Table minted 9 coins for John Wick."
+
+
+def test_a_name_with_an_article_reads_lower_mid_sentence() -> None:
+    ledger = ledger_of(
+        {"by": "table", "do": "register", "member": "seat", "name": "A seat at the High Table"},
+        {"by": "table", "do": "appoint", "member": "seat", "office": "seat"},
+    )
+    assert said_at(ledger, 2) == "The High Table registered a seat at the High Table."
+    assert said_at(ledger, 3).startswith("The High Table appointed a seat at the High Table")
+
+
+def test_each_fallen_is_said_once() -> None:
+    event = {"type": "duel_resolved", "by": "x", "duel": "d", "winner": None, "fallen": ["x", "x"]}
+    state = now(ledger_of())
+    assert sentence(event, state) == "The duel d is over: both sides forfeited; fallen: x."
+
+
+def test_every_service_of_a_hotel_is_said_as_a_guest_would() -> None:
+    assert set(get_args(Service)) == set(SERVICES)
+    ledger = played(STORIES / "canon" / "parabellum-the-hour-of-grace.yaml")
+    used = find(ledger, "service_used")
+    assert said_at(ledger, used) == (
+        "John Wick bought the doctor's care at the Continental New York for 1 coin."
+    )
+
+
+def test_a_text_that_turns_the_writing_round_is_kept_within_itself() -> None:
+    """A reason (or a name) holding a right-to-left override is set in an isolate: the rest of
+    the sentence, the grace and its instant, reads as written."""
+    override = "\u202ebusiness"
+    ledger = ledger_of(
+        {"by": "table", "do": "register", "member": "john", "name": "\u202eJohn"},
+        {"by": "table", "do": "register", "member": "winston", "name": "Winston"},
+        {"by": "table", "do": "appoint", "member": "winston", "office": "elder"},
+        {"by": "winston", "do": "excommunicate", "member": "john", "grace": 60, "reason": override},
+    )
+    assert said_at(ledger, 5) == (
+        "Winston declared \u2068\u202eJohn\u2069 excommunicado (\u2068\u202ebusiness\u2069), "
+        "with an hour of grace: in effect from 2019-05-17 18:00."
+    )
+    assert said_at(ledger, 2) == "The High Table registered \u2068\u202eJohn\u2069."

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from hightable.sentences import scene
+
 FACTS = (
     ("status", "status"),
     ("excommunicado from", "excommunicado_from"),
@@ -47,5 +49,5 @@ def dossier_lines(record: dict[str, Any]) -> list[str]:
     for entry in record["timeline"]:
         lines.append(f"  {entry['at']}  {entry['sentence']}")
         if entry.get("note"):
-            lines.append(f"  {'':20}  ({entry['note']})")
+            lines.append(f"  {'':20}  ({scene(entry['note'])})")
     return lines

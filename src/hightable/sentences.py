@@ -8,6 +8,7 @@ its id. A breach is said as its breaker's, whoever's command recorded it.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -15,21 +16,65 @@ from hightable.core.rules import RULES
 from hightable.core.state import TABLE, State
 
 Fields = Mapping[str, Any]
+NAMED = ("members", "hotels", "families")
+Shared = dict[str, frozenset[str]]
+# The names several objects of a kind share, of the last state asked about (and its seq: a held
+# world's state changes in place): a page of sentences reads one state many times.
+_shared_of: list[tuple[State, int, Shared]] = []
+
+
+def shared_names(state: State) -> Shared:
+    """For members, hotels and families: the names more than one of them bears."""
+    cached = _shared_of[-1] if _shared_of else None
+    if cached is not None and cached[0] is state and cached[1] == state.seq:
+        return cached[2]
+    shared: Shared = {}
+    for kind in NAMED:
+        names = Counter(item.name for item in getattr(state, kind).values())
+        shared[kind] = frozenset(name for name, count in names.items() if count > 1)
+    _shared_of[:] = [(state, state.seq, shared)]
+    return shared
+
+
+# Marks that change the direction of the text after them (embeddings, overrides, isolates).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def free(text: object) -> str:
+    """A text a sender wrote (a name, a reason, a favor), kept within itself: one that holds a
+    mark of direction is set in an isolate, so that the rest of the sentence reads as written."""
+    value = str(text)
+    if BIDI_CONTROLS.isdisjoint(value):
+        return value
+    return "\u2068" + value + "\u2069"
+
+
+def mid_sentence(name: str) -> str:
+    """ "The Elder" reads "the Elder" mid-sentence, "A seat at the High Table" "a seat at..."."""
+    for article in ("The ", "A "):
+        if name.startswith(article):
+            return article.lower() + name[len(article) :]
+    return name
 
 
 class Words:
-    """The names a state gives to the ids an event holds."""
+    """The names a state gives to the ids an event holds; a name that several objects of a kind
+    bear is followed by the id, so that a sentence always says which of them."""
 
     def __init__(self, state: State):
         self.state = state
+        self.shared = shared_names(state)
+
+    def named(self, kind: str, object_id: object) -> str:
+        known = getattr(self.state, kind).get(str(object_id))
+        if known is None:
+            return str(object_id)
+        name = free(mid_sentence(known.name))
+        return f"{name} ({object_id})" if known.name in self.shared[kind] else name
 
     def who(self, member: object) -> str:
-        """A member (or the Table) by name; mid-sentence, "The Elder" reads "the Elder"."""
-        if member == TABLE:
-            return "the High Table"
-        known = self.state.members.get(str(member))
-        name = known.name if known else str(member)
-        return "the" + name[3:] if name.startswith("The ") else name
+        """A member (or the Table) by name."""
+        return "the High Table" if member == TABLE else self.named("members", member)
 
     def account(self, account: object) -> str:
         if account == TABLE:
@@ -38,14 +83,10 @@ class Words:
         return self.hotel(account) if hotel else self.who(account)
 
     def hotel(self, hotel_id: object) -> str:
-        hotel = self.state.hotels.get(str(hotel_id))
-        name = hotel.name if hotel else str(hotel_id)
-        return "the" + name[3:] if name.startswith("The ") else name
+        return self.named("hotels", hotel_id)
 
     def family(self, family_id: object) -> str:
-        family = self.state.families.get(str(family_id))
-        name = family.name if family else str(family_id)
-        return "the" + name[3:] if name.startswith("The ") else name
+        return self.named("families", family_id)
 
     def terms_of(self, terms_id: object) -> str:
         """ "the Elder's terms"; terms it does not know by their id."""
@@ -64,7 +105,7 @@ class Words:
 
     def duel_at(self, duel_id: object) -> str:
         duel = self.state.duels.get(str(duel_id))
-        return f"the duel at {duel.place}" if duel and duel.place else self.duel(duel_id)
+        return f"the duel at {free(duel.place)}" if duel and duel.place else self.duel(duel_id)
 
     def principal(self, duel_id: object, side: object) -> str:
         duel = self.state.duels.get(str(duel_id))
@@ -124,6 +165,19 @@ OFFICES = {
 }
 
 
+# What each service of a hotel (core/hotels.py) buys, as a guest would say it.
+SERVICES = {
+    "room": "a room",
+    "doctor": "the doctor's care",
+    "armory": "the armory's wares",
+    "sommelier": "the sommelier's wares",
+    "tailor": "the tailor's work",
+    "cleaners": "the cleaners' work",
+    "cartographer": "the cartographer's maps",
+    "concierge": "the concierge's help",
+}
+
+
 def coins(amount: object) -> str:
     return "1 coin" if amount == 1 else f"{amount:,} coins" if isinstance(amount, int) else "coins"
 
@@ -158,7 +212,7 @@ def _contract_posted(e: Fields, w: Words) -> str:
 
 
 def _duel_sanctioned(e: Fields, w: Words) -> str:
-    said = f"{w.who(e['by'])} sanctioned {w.duel(e['duel'])}, at {e['place']}"
+    said = f"{w.who(e['by'])} sanctioned {w.duel(e['duel'])}, at {free(e['place'])}"
     said += f" on {instant(e['hour'])}"
     wins = (e.get("terms") or {}).get("challenger_wins") or []
     if wins:
@@ -171,8 +225,8 @@ def _duel_resolved(e: Fields, w: Words) -> str:
     said = f"{w.duel(e['duel'])} is over: " + (
         f"{w.principal(e['duel'], winner)} won" if winner else "both sides forfeited"
     )
-    if e.get("fallen"):
-        said += "; fallen: " + listed([w.who(m) for m in e["fallen"]])
+    if e.get("fallen"):  # each once, though a command may name one twice
+        said += "; fallen: " + listed([w.who(m) for m in dict.fromkeys(e["fallen"])])
     return said
 
 
@@ -187,7 +241,7 @@ def _eliminated(e: Fields, w: Words) -> str:
 
 def _excommunicated(e: Fields, w: Words) -> str:
     grace = e.get("grace", 0)
-    said = f"{w.who(e['by'])} declared {w.who(e['member'])} excommunicado ({e['reason']})"
+    said = f"{w.who(e['by'])} declared {w.who(e['member'])} excommunicado ({free(e['reason'])})"
     if not grace:
         return said + ", at once"
     hours = f"{grace // 60} hour" + ("s" if grace // 60 > 1 else "") if grace % 60 == 0 else None
@@ -281,14 +335,15 @@ SAYINGS: dict[str, Sayer] = {
     "hotel_consecrated": lambda e, w: f"{w.hotel(e['hotel'])} became consecrated ground",
     "hotel_closed": lambda e, w: f"{w.who(e['by'])} closed {w.hotel(e['hotel'])}",
     "service_used": lambda e, w: (
-        f"{w.who(e['by'])} bought {e['service']} at {w.hotel(e['hotel'])} for {coins(e['price'])}"
+        f"{w.who(e['by'])} bought {SERVICES.get(str(e['service']), e['service'])} at "
+        f"{w.hotel(e['hotel'])} for {coins(e['price'])}"
     ),
     "marker_sworn": lambda e, w: (
         f"{w.who(e['by'])} swore a marker to {w.who(e['holder'])}"
         + (f" at {w.hotel(e['hotel'])}" if e.get("hotel") else "")
     ),
     "marker_invoked": lambda e, w: (
-        f"{w.who(e['by'])} called in {w.marker(e['marker'])}: “{e['favor']}”"
+        f"{w.who(e['by'])} called in {w.marker(e['marker'])}: “{free(e['favor'])}”"
     ),
     "marker_honored": lambda e, w: f"{w.who(e['by'])} honored {w.marker(e['marker'])}",
     "marker_refused": lambda e, w: f"{w.who(e['by'])} refused {w.marker(e['marker'])}",
@@ -315,19 +370,19 @@ SAYINGS: dict[str, Sayer] = {
     ),
     "member_eliminated": _eliminated,
     "fined": lambda e, w: (
-        f"{w.who(e['by'])} fined {w.who(e['member'])} {coins(e['amount'])}: {e['reason']}"
+        f"{w.who(e['by'])} fined {w.who(e['member'])} {coins(e['amount'])}: {free(e['reason'])}"
     ),
     "excommunicated": _excommunicated,
     "excommunicado_took_effect": lambda e, w: (
         f"{w.who(e['member'])}'s grace ran out: excommunicado"
     ),
-    "member_aided": lambda e, w: f"{w.who(e['by'])} aided {w.who(e['member'])}: {e['help']}",
+    "member_aided": lambda e, w: f"{w.who(e['by'])} aided {w.who(e['member'])}: {free(e['help'])}",
     "excommunicado_lifted": _lifted,
     "excommunicado_restored": lambda e, w: (
         f"{w.who(e['member'])} is excommunicado again at once: {w.terms_of(e['terms'])} undone"
     ),
     "alliance_proposed": lambda e, w: (
-        f"{w.who(e['by'])} proposed an alliance to {w.who(e['partner'])}: {e['purpose']}"
+        f"{w.who(e['by'])} proposed an alliance to {w.who(e['partner'])}: {free(e['purpose'])}"
     ),
     "alliance_formed": lambda e, w: (
         f"{w.pair('alliances', e['alliance'], 'proposer', 'partner')} are allies"
@@ -368,8 +423,19 @@ def sentence(event: Fields, state: State) -> str:
         said = f"{Words(state).who(event.get('by'))}: {str(event.get('type')).replace('_', ' ')}"
     else:
         said = say(event, Words(state))
-    said = said[:1].upper() + said[1:]
+    lead = 1 if said.startswith("\u2068") else 0  # a name in an isolate: its first letter
+    said = said[: lead + 1].upper() + said[lead + 1 :]
     return said if said.endswith((".", "”", "!", "?")) else said + "."
+
+
+def scene(note: str) -> str:
+    """A note on one line, as the page shows it: "# Chapter 2\nThe end: ..." reads
+    "Chapter 2 · The end: ..."."""
+    first, _, rest = note.partition("\n")
+    if first.startswith("# "):
+        title, text = first[2:].strip(), " ".join(rest.split())
+        return f"{title} · {text}" if text else title
+    return " ".join(note.split())
 
 
 def with_sentences(record: dict[str, Any], state: State) -> dict[str, Any]:

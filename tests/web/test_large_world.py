@@ -60,3 +60,28 @@ def test_a_member_of_a_large_world_is_found_by_search(page: Page, big_world: str
     expect(page.locator("#graph-around")).to_contain_text("around m0000")
     drawn = page.locator("#graph circle.member").count()
     assert 1 <= drawn <= 200
+
+
+def timeline_seqs(page: Page) -> list[int]:
+    seqs: list[int] = page.eval_on_selector_all(
+        "#timeline li[data-seq]", "items => items.map((li) => Number(li.dataset.seq))"
+    )
+    return seqs
+
+
+def test_the_timeline_of_a_large_world_never_jumps_over_events_it_has_not_read(
+    page: Page, big_world: str
+) -> None:
+    """The log is read in pages: after the first and the last, the timeline around an event
+    in the middle shows its own neighbours only, and reads earlier ones on asking."""
+    page.goto(f"{big_world}/w/big")
+    expect(page.locator("#live")).to_have_class(re.compile(r"\bon\b"))
+    page.locator("body").press("Home")
+    expect(page.locator("#slider")).to_have_value("1")
+    page.evaluate("go(50000)")
+    expect(page.locator("#timeline li.here")).to_have_attribute("data-seq", "50000")
+    seqs = timeline_seqs(page)
+    assert seqs == list(range(seqs[0], seqs[0] - len(seqs), -1)), "a gap in the timeline"
+    assert seqs[-1] > 1000  # none of the first page's events, far before
+    page.click("#timeline a.earlier")
+    expect(page.locator("#timeline li.here")).to_have_attribute("data-seq", str(seqs[-1] - 1))

@@ -93,7 +93,7 @@ def log_command(
 ) -> None:
     """The events of a world, in order."""
     from hightable.core import Refusal, to_dict
-    from hightable.sentences import sentence
+    from hightable.sentences import scene, sentence
 
     with service_for(store) as service:
         missing = service.world_refusal(world)
@@ -107,7 +107,7 @@ def log_command(
             elif isinstance(now, Refusal):
                 out.print(f"{event.seq:>6}  {event.at}  {event.type:<26} by {event.by}")
             else:
-                said = sentence(fields, now) + (f"  ({event.note})" if event.note else "")
+                said = sentence(fields, now) + (f"  ({scene(event.note)})" if event.note else "")
                 out.print(f"{event.seq:>6}  {event.at}  {said}")
 
 

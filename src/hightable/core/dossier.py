@@ -67,6 +67,7 @@ def dossier_from(events: Iterable[Event], member_id: str, stand: Standing) -> Do
     listed = {name: [dated(*entry) for entry in entries] for name, entries in held.items()}
     return {
         "member": member_id,
+        "clock": stand.clock,  # the instant the dossier is of: a grace counts down to it
         **stand.entry,
         "breaches": breaches,
         **listed,

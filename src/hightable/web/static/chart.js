@@ -5,9 +5,9 @@
 function stepChart(points, key, colour, label) {
   const width = 600, height = 90, top = 20, left = 4, right = 4;
   const values = points.map((p) => p[key]);
-  const most = Math.max(...values, 1);
+  const most = Math.max(...values), scale = Math.max(most, 1);  // the label says the true most
   const x = (i) => left + (points.length === 1 ? 0 : (i * (width - left - right)) / (points.length - 1));
-  const y = (v) => top + (height - top - 4) * (1 - v / most);
+  const y = (v) => top + (height - top - 4) * (1 - v / scale);
   let path = `M ${x(0)} ${y(values[0])}`;
   values.forEach((v, i) => { if (i) path += ` H ${x(i)} V ${y(v)}`; });
   const dots = values.map((v, i) => `<circle cx="${x(i)}" cy="${y(v)}" r="2.5" fill="${colour}"><title>${esc(shortInstant(points[i].at))}: ${v.toLocaleString("en")}</title></circle>`).join("");

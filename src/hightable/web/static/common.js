@@ -2,8 +2,12 @@
 "use strict";
 
 const params = new URLSearchParams(location.search);
-if (params.get("token")) sessionStorage.setItem("hightable-token", params.get("token"));
-const TOKEN = params.get("token") || sessionStorage.getItem("hightable-token") || "";
+// A token is of one world (the id before its first dot): the session keeps it for that world
+// alone, so that a private world's token never goes with the requests of another world's page.
+const PAGE_WORLD = location.pathname.startsWith("/w/") ? decodeURIComponent(location.pathname.split("/")[2]) : "";
+const GIVEN_TOKEN = params.get("token") || "";
+if (GIVEN_TOKEN) sessionStorage.setItem(`hightable-token:${GIVEN_TOKEN.split(".")[0]}`, GIVEN_TOKEN);
+const TOKEN = GIVEN_TOKEN || (PAGE_WORLD && sessionStorage.getItem(`hightable-token:${PAGE_WORLD}`)) || "";
 
 function withToken(path) {
   if (!TOKEN) return path;
@@ -29,8 +33,14 @@ function toInstant(ms) {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-function minutesBetween(from, to) {
-  return Math.round((Date.parse(to) - Date.parse(from)) / 60000);
+// What is left of a grace, from `from` to `to`: 2h 5m, 55m, 59s (never a rounded-down "0m").
+function timeLeft(from, to) {
+  const seconds = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 120) return `${minutes}m`;
+  const days = Math.floor(minutes / 1440), hours = Math.floor((minutes % 1440) / 60);
+  return days >= 2 ? `${days}d ${hours}h` : `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
 }
 
 // The badge of a member in a view read at `instant`: an excommunicado still in its grace (the
@@ -38,8 +48,7 @@ function minutesBetween(from, to) {
 function badge(member, instant) {
   const until = member.excommunicado_pending_until;
   if (until) {
-    const minutes = minutesBetween(instant, until);
-    const left = minutes >= 120 ? `${Math.floor(minutes / 60)}h ${minutes % 60}m` : `${minutes}m`;
+    const left = timeLeft(instant, until);
     return `<span class="badge pending" title="excommunicado from ${esc(until)}">excommunicado in ${left}</span>`;
   }
   const label = member.status.replace("_", " ");

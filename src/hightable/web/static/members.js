@@ -6,7 +6,7 @@ const GRAPH_WHOLE_MAX = 60;  // more members than this: the graph is drawn aroun
 const finder = { q: "", offset: 0, limit: 30, centre: "", large: false, asked: 0 };
 
 function memberRows(members, clock) {
-  return Object.entries(members).map(([id, m]) => `<tr data-member="${esc(id)}"><td>${memberLink(id)}<br><span class="muted">${esc(m.name)}</span>${finder.large ? ` <button type="button" class="centre" data-centre="${esc(id)}" title="draw the graph around ${esc(id)}">graph</button>` : ""}</td>
+  return Object.entries(members).map(([id, m]) => `<tr data-member="${esc(id)}"><td>${memberLink(id)}<br><bdi class="muted">${esc(m.name)}</bdi>${finder.large ? ` <button type="button" class="centre" data-centre="${esc(id)}" title="draw the graph around ${esc(id)}">graph</button>` : ""}</td>
       <td class="status">${badge(m, clock)}</td><td>${esc(m.family || (m.recruit_of ? "recruit of " + m.recruit_of : ""))}</td>
       <td>${esc(m.offices.join(", "))}</td><td class="num">${m.balance}</td><td class="num">${m.bounty}</td>
       <td>${m.breaches.map(ruleLink).join(" ")}</td></tr>`);

@@ -11,7 +11,15 @@ function mentions(event, member) {
 function renderTimeline() {
   const member = document.getElementById("filter").value;
   const list = document.querySelector("#timeline ul");
-  const seqs = [...travel.events.keys()].sort((a, b) => a - b).filter((s) => !member || mentions(travel.events.get(s), member));
+  // Only the run of events read without a gap around the instant: a big world's log is read in
+  // pages, and a page read earlier elsewhere must not pass for the events next to this one.
+  let low = travel.seq, high = travel.seq;
+  while (travel.events.has(low - 1)) low -= 1;
+  while (travel.events.has(high + 1)) high += 1;
+  const seqs = [];
+  for (let s = low; s <= high; s += 1) {
+    if (travel.events.has(s) && (!member || mentions(travel.events.get(s), member))) seqs.push(s);
+  }
   let index = seqs.findIndex((s) => s > travel.seq);
   if (index < 0) index = seqs.length;
   const from = Math.max(0, index - TIMELINE_BEFORE);
@@ -22,7 +30,7 @@ function renderTimeline() {
     return `<li class="${classes}" data-seq="${e.seq}"><a class="at" href="${esc(addressOf(e.seq))}" data-seq="${e.seq}">${esc(shortInstant(e.at))}</a>` +
       `${said(e)}${e.note ? `<div class="scene">${told.title ? `<b>${esc(told.title)}</b> · ` : ""}${esc(told.text)}</div>` : ""}</li>`;
   }).join("");
-  const first = shown.length ? shown[shown.length - 1].seq : 1;
+  const first = from > 0 ? shown[shown.length - 1].seq : low;
   if (first > 1) list.insertAdjacentHTML("beforeend", `<li><a class="earlier" href="${esc(addressOf(first - 1))}" data-seq="${first - 1}">earlier events</a></li>`);
   // The instant's entry in view inside the timeline's own scroll, never scrolling the page.
   const here = list.querySelector("li.here"), box = list.parentElement;

@@ -4,6 +4,7 @@
 "use strict";
 
 const WHOLE_MAX = 5000;  // a log this short is read whole: ticks and filters see every event
+const CHAPTER_LINES = 4, CHAPTER_LINE_PX = 13;  // the lines chapter labels stagger over
 const travel = { head: 0, seq: 0, events: new Map(), whole: false, days: [], chapters: [] };
 const slider = document.getElementById("slider");
 
@@ -57,12 +58,20 @@ function drawTicks() {
   const ticks = document.getElementById("ticks");
   const at = (seq) => `${(100 * (seq - 1)) / Math.max(travel.head - 1, 1)}%`;
   ticks.innerHTML = travel.days.map((seq) => `<span class="tick" style="left:${at(seq)}" title="${esc(travel.events.get(seq).at.slice(0, 10))}"></span>`).join("") +
-    travel.chapters.map((c, i) => {
-      // A label close to the one before it drops a line, so that neither hides the other.
-      const crowded = i % 2 === 1 && c.seq - travel.chapters[i - 1].seq < travel.head / 8;
-      return `<a class="chapter${crowded ? " lower" : ""}" href="${esc(addressOf(c.seq))}" data-seq="${c.seq}" style="left:${at(c.seq)}">${esc(c.title)}</a>`;
-    }).join("");
+    travel.chapters.map((c) => `<a class="chapter" href="${esc(addressOf(c.seq))}" data-seq="${c.seq}" style="left:${at(c.seq)}">${esc(c.title)}</a>`).join("");
+  // Each label on the first line where it overlaps no label before it, as drawn at this width:
+  // close chapters stagger, over as many as CHAPTER_LINES lines, and the track makes room.
+  const ends = [];
+  for (const label of ticks.querySelectorAll(".chapter")) {
+    const box = label.getBoundingClientRect();
+    let line = ends.findIndex((end) => box.left >= end + 4);
+    if (line < 0) line = ends.length < CHAPTER_LINES ? ends.length : ends.indexOf(Math.min(...ends));
+    label.style.top = `${4 + CHAPTER_LINE_PX * line}px`;
+    ends[line] = box.right;
+  }
+  ticks.parentElement.style.paddingBottom = `${30 + CHAPTER_LINE_PX * Math.max(0, ends.length - 2)}px`;
 }
+addEventListener("resize", () => { if (travel.whole) drawTicks(); });
 
 // The address of an event's instant: ?at=INSTANT&seq=N (the token, if any, stays in the session).
 function addressOf(seq) {
@@ -95,13 +104,24 @@ function caption(event) {
     const earlier = travel.events.get(seq);
     if (earlier && earlier.note) noted = earlier;
   }
+  // Unless a note of this very instant follows: a deadline falls when a command comes, before
+  // the command's own event, which carries the command's note (six o'clock: the grace runs out).
+  for (let seq = event.seq + 1; (!noted || noted.at !== event.at) && travel.events.get(seq)?.at === event.at; seq += 1) {
+    if (travel.events.get(seq).note) noted = travel.events.get(seq);
+  }
   const told = noted ? scene(noted.note) : { title: "", text: "" };
   box.innerHTML = `<p class="said"><span class="at">${esc(shortInstant(event.at))}</span> ${said(event)}</p>` +
     (noted ? `<p class="scene">${told.title ? `<b>${esc(told.title)}</b> · ` : ""}${esc(told.text)}</p>` : "");
 }
 
-async function seqAt(instant) {
-  const page = keep(await api(eventsPath(`at=${encodeURIComponent(instant)}&limit=200`)));
+const FIRST_MS = Date.parse("0001-01-01T00:00:00Z"), LAST_MS = Date.parse("9999-12-31T23:59:59Z");
+
+// The last event at or before an instant (in ms): none before year 1, the last past year 9999,
+// the ledger's own instants lying between.
+async function seqAt(ms) {
+  if (ms < FIRST_MS) return 0;
+  if (ms > LAST_MS) return travel.head;
+  const page = keep(await api(eventsPath(`at=${encodeURIComponent(toInstant(ms))}&limit=200`)));
   return page.seq_at;
 }
 
@@ -113,14 +133,17 @@ function dayOf(seq) {
 // The first event of the next day (+1) or of this day, else of the day before (-1).
 async function jumpDay(direction) {
   const day = dayOf(travel.seq);
-  if (direction > 0) {
-    const next = new Date(Date.parse(day + "T00:00:00Z") + 86400000);
-    return go((await seqAt(toInstant(next.getTime() - 1000))) + 1);
-  }
-  const start = (await seqAt(toInstant(Date.parse(day + "T00:00:00Z") - 1000))) + 1;
+  if (direction > 0) return go((await seqAt(Date.parse(day + "T00:00:00Z") + 86400000 - 1000)) + 1);
+  const start = (await seqAt(Date.parse(day + "T00:00:00Z") - 1000)) + 1;
   if (start < travel.seq) return go(start);
+  await loadAround(start - 1);
   const before = dayOf(start - 1) || day;
-  return go((await seqAt(toInstant(Date.parse(before + "T00:00:00Z") - 1000))) + 1);
+  return go((await seqAt(Date.parse(before + "T00:00:00Z") - 1000)) + 1);
+}
+
+// A move whose reading fails says so on the page, never in the console alone.
+function moving(move) {
+  Promise.resolve().then(move).catch((error) => { document.getElementById("error").textContent = error.message; });
 }
 
 function jumpChapter(direction) {
@@ -130,25 +153,27 @@ function jumpChapter(direction) {
   else if (direction > 0) go(travel.head);
 }
 
-slider.addEventListener("input", () => go(Number(slider.value)));
+slider.addEventListener("input", () => moving(() => go(Number(slider.value))));
 document.addEventListener("click", (event) => {
   const link = event.target.closest("a[data-seq]");
   if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
   event.preventDefault();
-  go(Number(link.dataset.seq));
+  moving(() => go(Number(link.dataset.seq)));
 });
 document.addEventListener("keydown", (event) => {
   const target = event.target;
   if (target.closest && target.closest("input:not([type=range]), select, textarea")) return;
+  // With a modifier the keys are the browser's: Alt+← and ⌘[ go back, Ctrl+Home scrolls.
+  if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
   const keys = { ArrowLeft: () => go(travel.seq - 1), ArrowRight: () => go(travel.seq + 1),
     PageUp: () => jumpDay(-1), PageDown: () => jumpDay(1), "[": () => jumpChapter(-1), "]": () => jumpChapter(1),
     Home: () => go(1), End: () => go(travel.head) };
   if (!keys[event.key]) return;
   event.preventDefault();
-  keys[event.key]();
+  moving(keys[event.key]);
 });
 for (const [id, move] of Object.entries({ "prev-chapter": () => jumpChapter(-1), "prev-day": () => jumpDay(-1),
   "prev-event": () => go(travel.seq - 1), "next-event": () => go(travel.seq + 1), "next-day": () => jumpDay(1),
   "next-chapter": () => jumpChapter(1), "to-live": () => go(travel.head) })) {
-  document.getElementById(id).addEventListener("click", move);
+  document.getElementById(id).addEventListener("click", () => moving(move));
 }

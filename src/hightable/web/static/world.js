@@ -92,14 +92,42 @@ function follow() {
   feed.onerror = () => document.getElementById("live").classList.remove("on");
 }
 
+// Where a shared address opens: its instant and event, or, when the world cannot show them (no
+// instant, before the world began, past its clock, an event of another instant), the nearest
+// place it can, and a word on why.
+async function opening(asked, seq) {
+  let seqAtInstant;
+  try {
+    seqAtInstant = await loadFirst(asked);
+  } catch (error) {
+    if (!asked) throw error;
+    await loadFirst(null);
+    return { seq: travel.head, at: null, note: `this address's instant cannot be read (${error.message}); here is the world now` };
+  }
+  if (!asked) return { seq: seq || travel.head, at: null, note: "" };
+  const first = travel.events.get(1), last = travel.events.get(travel.head);
+  if (seqAtInstant < 1) {
+    return { seq: 1, at: null, note: `the world began at ${first ? first.at : "a later instant"}, after this address's instant; here is its first event` };
+  }
+  if (seqAtInstant >= travel.head && last && Date.parse(asked.trim().replace(" ", "T").toUpperCase()) > Date.parse(last.at)) {
+    return { seq: travel.head, at: null, note: `the world's clock stands at ${last.at}, before this address's instant; here is the world now` };
+  }
+  // Events of one instant share it: a seq of another instant would show one instant on the
+  // slider and another on the board.
+  const mark = travel.events.get(seqAtInstant), chosen = travel.events.get(seq);
+  const same = seq && chosen && mark && chosen.at === mark.at;
+  return { seq: same ? seq : seqAtInstant, at: asked, note: "" };
+}
+
 (async () => {
   try {
-    const at = params.get("at"), seq = Number(params.get("seq")) || 0;
+    const asked = params.get("at"), seq = Number(params.get("seq")) || 0;
     // A past instant is drawn on the layout of the live world: the graph keeps still as it moves.
-    const [seqAtInstant, view] = await Promise.all([loadFirst(at), at ? api(`/worlds/${encodeURIComponent(WORLD)}/view?limit=${BOARD_ROWS}`) : null]);
+    const [open, view] = await Promise.all([opening(asked, seq), asked ? api(`/worlds/${encodeURIComponent(WORLD)}/view?limit=${BOARD_ROWS}`) : null]);
     if (view) { liveView = view; updateFilter(view); }
     slider.min = 1;
-    await go(seq || (at ? Math.max(1, seqAtInstant) : travel.head), at, true);
+    await go(open.seq, open.at, true);
+    if (open.note) document.getElementById("error").textContent = open.note;
     follow();
   } catch (error) {
     document.getElementById("error").textContent = error.message;
