@@ -281,6 +281,9 @@ def decide_resolve_duel(state: State, cmd: ResolveDuel, draft: Draft) -> list[Ev
         return refuse(
             "DUEL-6", f"{strangers[0]} is no party to {cmd.duel}; the fallen are its parties"
         )
+    twice = next((m for i, m in enumerate(cmd.fallen) if m in cmd.fallen[:i]), None)
+    if twice is not None:  # DUEL-6
+        return refuse("DUEL-6", f"{twice} is named twice among the fallen; each falls once")
     forfeited = [side for side in SIDES if side not in duel.arrived]
     winner = cmd.winner if not forfeited else (other(forfeited[0]) if len(forfeited) == 1 else None)
     events: list[Event] = [
