@@ -6,6 +6,7 @@ from typing import Any
 
 from hightable.service import WorldService
 from hightable.store import EventStore, open_store
+from hightable.store.sharded import ShardedStore
 
 START = "2019-05-17T17:00:00Z"
 
@@ -30,7 +31,11 @@ def stored_world(store: EventStore) -> WorldService:
     return service
 
 
-def sql(store: EventStore, statement: str, *arguments: Any) -> Any:
+def sql(store: EventStore, statement: str, *arguments: Any, world: str = "w") -> Any:
+    """A statement run on the database that holds `world` (its shard, in a sharded store)."""
+    if isinstance(store, ShardedStore):
+        store = store.shard(world)
+
     def work(cursor: Any) -> Any:
         cursor.execute(store._sql(statement), arguments)  # type: ignore[attr-defined]
         return cursor.fetchall() if cursor.description else None
