@@ -181,7 +181,7 @@ def test_a_store_without_worlds_is_named_without_its_password(
 
 def test_control_characters_in_names_and_notes_reach_no_terminal(store: Path) -> None:
     """A name or a note any sender wrote is printed with its control characters as pictures:
-    it cannot recolour, move or retitle the reader's terminal; its lines stay its own."""
+    it cannot recolour, move or retitle the reader's terminal."""
     name, note = "Evil\x1b[31mRed\x1b[0m", "# Title\nthe scene\x1b]0;owned\x07\x9b2J"
     register = ["do", "w", "--by", "table", "register", "member=eve"]
     assert 0 == run(*register, f"name={name}", f"note={note}")[0]
@@ -189,4 +189,4 @@ def test_control_characters_in_names_and_notes_reach_no_terminal(store: Path) ->
         code, output = run(*arguments)
         controls = [c for c in output if (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0]
         assert (0, [], True) == (code, controls, "Evil\u241b[31mRed" in output), output
-        assert "# Title\n" in output and "the scene\u241b]0;owned" in output, output
+        assert "Title · the scene\u241b]0;owned" in output, output  # a scene on its event's line

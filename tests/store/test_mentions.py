@@ -96,12 +96,8 @@ def reused(store_url: str) -> Iterator[EventStore]:
 
 
 def forget(store: EventStore) -> None:
-    if isinstance(store, MemoryStore):
-        for table in (store._logs, store._starts, store._mentions, store._snapshots):
-            table.pop("prop", None)  # type: ignore[attr-defined]
-        return
-    for table in ("mentions", "snapshots", "events", "worlds"):
-        sql(store, f"DELETE FROM {table} WHERE world = 'prop'")
+    store.delete_world("prop")
+    assert [] == list(store.mentions("prop"))  # deleted with its world
 
 
 @EXAMPLES
