@@ -143,6 +143,13 @@ def fail(message: str, code: int = USAGE) -> NoReturn:
     raise typer.Exit(code)
 
 
+def must_hold(service: WorldService, world: str) -> None:
+    """Exit 1 with the refusal (ID-3) when the store holds no such world."""
+    missing = service.world_refusal(world)
+    if missing is not None:
+        fail(str(missing), code=1)
+
+
 @contextmanager
 def service_for(url: str | None, world: str | None = None) -> Iterator[WorldService]:
     """The worlds of a store, with its failures turned into clear errors (no traceback); a long

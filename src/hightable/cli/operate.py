@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from hightable.cli.app import StoreOption, fail, out, service_for
+from hightable.cli.app import StoreOption, fail, must_hold, out, service_for
 from hightable.cli.worlds import world_app
 
 WorldArgument = Annotated[str, typer.Argument(help="The world's id.")]
@@ -17,9 +17,7 @@ WorldArgument = Annotated[str, typer.Argument(help="The world's id.")]
 def world_tokens(world: WorldArgument, store: StoreOption = None) -> None:
     """The world's tokens, revoked ones too: id, holder, issued, revoked, label (never a token)."""
     with service_for(store) as service:
-        missing = service.world_refusal(world)
-        if missing is not None:
-            fail(str(missing), code=1)
+        must_hold(service, world)
         for token in service.tokens(world):
             revoked = f"revoked {token.revoked_at}" if token.revoked_at else "live"
             issued = token.issued_at or "-"
@@ -34,9 +32,7 @@ def world_revoke(
 ) -> None:
     """Revoke a token: every server sharing the store refuses it at its next use (ACCESS-1)."""
     with service_for(store) as service:
-        missing = service.world_refusal(world)
-        if missing is not None:
-            fail(str(missing), code=1)
+        must_hold(service, world)
         if not service.revoke_token(world, token_id):
             fail(f"ID-3: no live token {token_id!r} of the world {world!r}", code=1)
     out.print(f"token {token_id} of {world} revoked")
@@ -50,9 +46,7 @@ def world_archive(
 ) -> None:
     """Archive a world: read-only, left out of the public listing (WORLD-2)."""
     with service_for(store) as service:
-        missing = service.world_refusal(world)
-        if missing is not None:
-            fail(str(missing), code=1)
+        must_hold(service, world)
         service.set_archived(world, not undo)
     out.print(f"world {world} {'open to commands again' if undo else 'archived: read-only'}")
 
@@ -65,9 +59,7 @@ def world_delete(
 ) -> None:
     """Delete a world and all the store keeps of it (log, snapshots, tokens): for good."""
     with service_for(store) as service:
-        missing = service.world_refusal(world)
-        if missing is not None:
-            fail(str(missing), code=1)
+        must_hold(service, world)
         if not yes and not typer.confirm(f"delete the world {world} and its whole log for good?"):
             fail("nothing was deleted", code=1)
         service.delete(world)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from hightable.cli.app import StoreOption, app, fail, out, service_for
+from hightable.cli.app import StoreOption, app, fail, must_hold, out, service_for
 from hightable.cli.files import read_bounded
 from hightable.limits import import_bytes_max, seq_max
 
@@ -96,9 +96,7 @@ def log_command(
     from hightable.sentences import scene, sentence
 
     with service_for(store) as service:
-        missing = service.world_refusal(world)
-        if missing is not None:
-            fail(str(missing), code=1)
+        must_hold(service, world)
         now = service.state(world)
         for event in service.log(world, after=max(0, from_seq - 1), limit=limit):
             fields = to_dict(event)
@@ -164,9 +162,7 @@ def export_command(
     from hightable.cli.progress import progress_bar
 
     with service_for(store) as service:
-        missing = service.world_refusal(world)
-        if missing is not None:
-            fail(str(missing), code=1)
+        must_hold(service, world)
         try:
             sink = output.open("wb") if output else sys.stdout.buffer
         except OSError as error:
