@@ -131,3 +131,20 @@ def test_the_observer_hears_every_outcome_append_and_group(store_url: str) -> No
         )
     assert [("accepted", "")] * 5 + [("refused", "COIN-2")] == observer.commands
     assert (5, 6) == (observer.appends, observer.groups)
+
+
+def test_a_world_deleted_and_made_again_elsewhere_is_never_served_as_it_was(
+    durable_url: str,
+) -> None:
+    """Another process deletes the world this one holds, and makes it again (shorter): this one
+    serves the new world, never the old world's members."""
+    with serving(durable_url) as here, serving(durable_url) as elsewhere:
+        cast(here)
+        assert {"john", "winston", "elder"} == set(here.state("w").members)  # type: ignore[union-attr]
+        assert elsewhere.delete("w")
+        assert here.world_refusal("w") is not None
+        assert isinstance(here.state("w"), Refusal)
+        assert not isinstance(elsewhere.create("w", LATER), Refusal)
+        state = here.state("w")
+        assert not isinstance(state, Refusal)
+        assert (1, LATER, {}) == (state.seq, state.clock, dict(state.members))

@@ -24,7 +24,13 @@ class Loader:
         cached = held.loaded
         if cached is None:
             return self._load_afresh(world, held)
-        records = self.store.read(world, after=cached.head.seq)
+        # Read from the held head itself: a log whose record there is another (or none) is no
+        # longer the world held, which another process deleted (and perhaps made again).
+        records = iter(self.store.read(world, after=cached.head.seq - 1))
+        first = next(records, None)
+        if first is None or (first.seq, first.hash) != (cached.head.seq, cached.head.hash):
+            held.loaded = None
+            return self._load_afresh(world, held)
         try:
             state, prev = apply_checked(
                 world, records, cached.state, bytes.fromhex(cached.head.hash), self.progress
