@@ -12,7 +12,7 @@ from test_service import at, cast
 from hightable.core import Accepted, Refusal
 from hightable.service import WorldService
 from hightable.service.observer import Observer
-from hightable.store import open_store
+from hightable.store import MemoryStore, open_store
 
 LATER = "2030-01-01T00:00:00Z"
 
@@ -148,3 +148,20 @@ def test_a_world_deleted_and_made_again_elsewhere_is_never_served_as_it_was(
         state = here.state("w")
         assert not isinstance(state, Refusal)
         assert (1, LATER, {}) == (state.seq, state.clock, dict(state.members))
+
+
+class DeletedAsItAppends(MemoryStore):
+    """A store whose world another process deletes between a command's load and its append."""
+
+    def append(self, world: str, records: Any, snapshot: Any = None) -> None:
+        self.delete_world(world)
+        super().append(world, records, snapshot)
+
+
+def test_a_command_to_a_world_deleted_in_flight_is_refused_as_no_world() -> None:
+    store = DeletedAsItAppends()
+    service = WorldService(store)
+    assert not isinstance(service.create("w", LATER), Refusal)
+    outcome = service.execute("w", {"by": "table", "do": "tick", "at": LATER})
+    assert isinstance(outcome, Refusal) and "ID-3" == outcome.rule
+    assert service.world_refusal("w") is not None
