@@ -9,7 +9,7 @@ from typing import Any
 
 from test_service import at, cast
 
-from hightable.core import Accepted, Refusal
+from hightable.core import Accepted, Refusal, Replayed
 from hightable.service import WorldService
 from hightable.service.observer import Observer
 from hightable.store import MemoryStore, open_store
@@ -165,3 +165,20 @@ def test_a_command_to_a_world_deleted_in_flight_is_refused_as_no_world() -> None
     outcome = service.execute("w", {"by": "table", "do": "tick", "at": LATER})
     assert isinstance(outcome, Refusal) and "ID-3" == outcome.rule
     assert service.world_refusal("w") is not None
+
+
+def test_time_4_a_retry_without_at_a_second_later_is_replayed_not_refused(
+    store_url: str,
+) -> None:
+    """IDEM-1 with TIME-4: a command without `at` sent again under its cid (after a timeout,
+    say) is the command the first one was, at the instant it took; another body is refused."""
+    with serving(store_url) as service:
+        cast(service)
+        sent = {"by": "john", "do": "transfer", "to": "winston", "amount": 5, "cid": "pay-1"}
+        first = service.execute("w", dict(sent), now="2019-05-17T18:00:00Z")
+        assert isinstance(first, Accepted)
+        again = service.execute("w", dict(sent), now="2019-05-17T18:00:07Z")
+        assert isinstance(again, Replayed)
+        assert 95 == service.state("w").balances["john"]  # type: ignore[union-attr]
+        other = service.execute("w", {**sent, "amount": 6}, now="2019-05-17T18:00:09Z")
+        assert isinstance(other, Refusal) and "IDEM-1" == other.rule

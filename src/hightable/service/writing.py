@@ -276,7 +276,10 @@ class Writer:
         plan, state = Plan(), loaded.state
         prev = bytes.fromhex(loaded.head.hash)
         for index, sent in enumerate(commands):
-            command = sent.parse(state.clock) if isinstance(sent, DefaultAt) else sent
+            if isinstance(sent, DefaultAt):
+                command = sent.parse(state, lambda seq: self._recall(world, seq))
+            else:
+                command = sent
             if index in faults or isinstance(command, Refusal):
                 plan.outcomes.append(faults.get(index) or command)  # type: ignore[arg-type]
                 continue
