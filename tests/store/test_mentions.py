@@ -101,7 +101,7 @@ def forget(store: EventStore) -> None:
             table.pop("prop", None)  # type: ignore[attr-defined]
         return
     for table in ("mentions", "snapshots", "events", "worlds"):
-        sql(store, f"DELETE FROM {table} WHERE world = 'prop'")
+        sql(store, f"DELETE FROM {table} WHERE world = 'prop'", world="prop")
 
 
 @EXAMPLES

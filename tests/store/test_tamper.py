@@ -6,6 +6,7 @@ from typing import Any
 
 from hightable.service import WorldService
 from hightable.store import EventStore, open_store
+from hightable.store.sharded import ShardedStore
 
 START = "2019-05-17T17:00:00Z"
 
@@ -30,12 +31,15 @@ def stored_world(store: EventStore) -> WorldService:
     return service
 
 
-def sql(store: EventStore, statement: str, *arguments: Any) -> Any:
+def sql(store: EventStore, statement: str, *arguments: Any, world: str = "w") -> Any:
+    """A statement run as is, on the database that holds `world` (a sharded store's shard)."""
+    target = store.shard(world) if isinstance(store, ShardedStore) else store
+
     def work(cursor: Any) -> Any:
-        cursor.execute(store._sql(statement), arguments)  # type: ignore[attr-defined]
+        cursor.execute(target._sql(statement), arguments)  # type: ignore[attr-defined]
         return cursor.fetchall() if cursor.description else None
 
-    return store._run(work)  # type: ignore[attr-defined]
+    return target._run(work)  # type: ignore[attr-defined]
 
 
 def test_chain_1_verify_names_the_event_whose_byte_was_flipped(durable_url: str) -> None:
