@@ -182,3 +182,28 @@ def test_time_4_a_retry_without_at_a_second_later_is_replayed_not_refused(
         assert 95 == service.state("w").balances["john"]  # type: ignore[union-attr]
         other = service.execute("w", {**sent, "amount": 6}, now="2019-05-17T18:00:09Z")
         assert isinstance(other, Refusal) and "IDEM-1" == other.rule
+
+
+class AppendedAfterTheHead(MemoryStore):
+    """Another process appends (with a snapshot) right after this one reads the world's head."""
+
+    other: WorldService | None = None
+
+    def recorded_head(self, world: str) -> tuple[int, str] | None:
+        head = super().recorded_head(world)
+        other, self.other = self.other, None
+        if other is not None:
+            tick = {"by": "table", "do": "register", "member": "late", "name": "late"}
+            assert isinstance(other.execute(world, {**tick, "at": LATER}), Accepted)
+        return head
+
+
+def test_a_world_loaded_while_another_process_appends_a_snapshot_is_not_corrupt() -> None:
+    """The head, the snapshot and the log are read in three statements: a snapshot newer
+    than the head read before it is no corruption, and the world loads."""
+    store = AppendedAfterTheHead()
+    cast(WorldService(store))
+    store.other = WorldService(store, snapshot_every=1)
+    state = WorldService(store).state("w")
+    assert not isinstance(state, Refusal)
+    assert state.seq >= 6
