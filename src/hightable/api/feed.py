@@ -60,14 +60,19 @@ class WorldFeed:
 
     def __init__(self, world: str) -> None:
         self.world = world
-        self.head = 0  # the last seq the watcher read
-        self.head_hash = ""  # and its hash: a log without it there is another world's
+        # The last seq the watcher read and its hash (a log without it there is another
+        # world's), as one value: a reader in another thread never sees one without the other.
+        self.last: tuple[int, str] = (0, "")
         self.replaced = False  # the world was deleted (and perhaps made again): streams end
         self.recent: deque[Record] = deque(maxlen=RECENT_RECORDS)
         self.changed = asyncio.Event()  # set (then replaced) when records arrive
         self.wake = asyncio.Event()  # set when the store may hold more
         self.subscribers = 0
         self.task: asyncio.Task[None] | None = None
+
+    @property
+    def head(self) -> int:
+        return self.last[0]
 
     def records_after(self, after: int) -> list[Record] | None:
         """What is new after a seq, from the records kept; None if the subscriber is behind
@@ -80,7 +85,7 @@ class WorldFeed:
 
     def arrived(self, records: list[Record]) -> None:
         self.recent.extend(records)
-        self.head, self.head_hash = records[-1].seq, records[-1].hash
+        self.last = (records[-1].seq, records[-1].hash)
         self._pulse()
 
     def replace(self) -> None:
@@ -138,7 +143,7 @@ class Feeds:
             head = await anyio.to_thread.run_sync(head_of, self.service, world)
             if world not in self.worlds:  # no other subscriber made it meanwhile
                 made = self.worlds[world] = WorldFeed(world)
-                made.head, made.head_hash = head
+                made.last = head
                 made.task = asyncio.create_task(self._watch(made))
         feed = self.worlds[world]
         feed.subscribers += 1
@@ -254,10 +259,11 @@ def following(
 ) -> list[Record] | None:
     """What is new after the watcher's head, read from the head itself (one read); None if the
     log no longer holds that head: the world was deleted, and perhaps made again."""
-    if not feed.head:
+    last = feed.last
+    if not last[0]:
         return page(service, feed.world, 0, limit)
-    records = page(service, feed.world, feed.head - 1, limit + 1)
-    if not records or (records[0].seq, records[0].hash) != (feed.head, feed.head_hash):
+    records = page(service, feed.world, last[0] - 1, limit + 1)
+    if not records or (records[0].seq, records[0].hash) != last:
         return None
     return records[1:]
 
