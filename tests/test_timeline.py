@@ -19,7 +19,7 @@ from hightable.core.ledger import advance_to, state_as_of
 from hightable.service import WorldService
 from hightable.store import open_store
 from hightable.store.memory import MemoryStore
-from hightable.timeline import Change, Packed, Timeline, Touched
+from hightable.timeline import Change, Packed, Timeline, Timelines, Touched
 from strategies import FAMILY_SETUP, LATER_STEP, STEP
 
 START = "2019-05-17T17:00:00Z"
@@ -201,3 +201,28 @@ def test_a_packed_table_of_numbers_too_large_or_of_booleans_stays_a_tuple() -> N
     assert isinstance(Packed({"a": 2**70}).values, tuple)
     assert isinstance(Packed({"a": True}).values, tuple)
     assert {"a": 2**70, "b": 1} == dict(Packed({"a": 2**70, "b": 1}).items())
+
+
+def test_a_timeline_of_a_world_deleted_and_made_again_serves_none_of_the_old_world() -> None:
+    """Another process deletes the world and makes it again under its id: the checkpoints kept
+    of the old world are never served for the new one, and a catch-up starts afresh."""
+    store = MemoryStore()
+    service = WorldService(store)
+    assert not isinstance(service.create("w", START), Refusal)
+    for minute, member in enumerate(("john", "winston", "elder", "ares"), start=1):
+        register = {"by": "table", "do": "register", "member": member, "name": member}
+        service.execute("w", {**register, "at": add_minutes(START, minute)})
+    timelines = Timelines(store, capacity=2)
+    timeline = timelines.get("w")
+    timeline.every = 2
+    timeline.catch_up(store)
+    late = add_minutes(START, 30)
+    assert "john" in timelines.before("w", late, 5).members  # type: ignore[union-attr]
+    store.delete_world("w")
+    again = WorldService(store)
+    assert not isinstance(again.create("w", START), Refusal)
+    register = {"by": "table", "do": "register", "member": "x", "name": "x"}
+    again.execute("w", {**register, "at": add_minutes(START, 1)})
+    assert timelines.before("w", late, 2) is None
+    timeline.catch_up(store)
+    assert ["x"] == list(timeline.replica.members)  # type: ignore[union-attr]

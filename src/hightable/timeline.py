@@ -178,13 +178,27 @@ class Timeline:
 
     def __init__(self, world: str, every: int = EVERY) -> None:
         self.world, self.every = world, every
+        self._lock = threading.Lock()  # one catch-up at a time
+        self._empty()
+
+    def _empty(self) -> None:
         self.replica: State | None = None
         self.checkpoints: list[Checkpoint] = []
         self._instants: list[str] = []  # each checkpoint's `at`, for bisecting
+        self._hashes: dict[int, str] = {}  # each checkpoint's hash, by its seq
         self._prev = GENESIS
         self._bases: dict[str, int] = {}
         self._changed: dict[str, int] = {}  # per table, entries changed since its whole copy
-        self._lock = threading.Lock()  # one catch-up at a time
+
+    def holds_log_of(self, store: EventStore, seq: int, digest: str) -> bool:
+        """Whether the store's record at `seq` is still the one of that hash: a world deleted
+        (and perhaps made again) by another process holds another there, or none."""
+        stored = next(iter(store.read(self.world, seq - 1, until_seq=seq)), None)
+        return stored is not None and stored.hash == digest
+
+    def hash_at(self, seq: int) -> str | None:
+        """The hash of the checkpoint at `seq`, if one is kept there."""
+        return self._hashes.get(seq)
 
     @property
     def seq(self) -> int:
@@ -210,6 +224,8 @@ class Timeline:
     def catch_up(self, store: EventStore) -> None:
         """Replay the events stored since the replica's, keeping a checkpoint every `every`."""
         with self._lock:
+            if self.seq and not self.holds_log_of(store, self.seq, self._prev.hex()):
+                self._empty()  # another world's log now: replayed from its start
             records = iter(store.read(self.world, after=self.seq))
             while chunk := list(islice(records, self.every - self.seq % self.every)):
                 state, self._prev = apply_checked(self.world, chunk, self.replica, self._prev)
@@ -242,6 +258,7 @@ class Timeline:
             Checkpoint(state.seq, state.clock, scalars, tables, dict(self._bases))
         )
         self._instants.append(state.clock)
+        self._hashes[state.seq] = self._prev.hex()
 
     def before(self, instant: str) -> State | None:
         """The state at the last checkpoint whose events all happened by `instant`, if any: a
@@ -300,4 +317,11 @@ class Timelines:
             timeline.catch_up_in_background(self.store)
         if behind and not timeline.reaches(instant):
             return None
-        return timeline.before(instant)
+        state = timeline.before(instant)
+        if state is None:
+            return None
+        digest = timeline.hash_at(state.seq)
+        if digest is None or not timeline.holds_log_of(self.store, state.seq, digest):
+            self.drop(world)  # the checkpoint is of a world deleted since: never served
+            return None
+        return state

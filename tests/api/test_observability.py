@@ -180,3 +180,22 @@ def test_a_text_line_holds_the_same_fields_and_settings_never_show_the_token() -
     assert entry == json.loads(line(entry, "json"))
     settings = ServerSettings(operator_token="sekrit-token", log_format="json")
     assert "sekrit" not in repr(settings) and "sekrit" not in str(settings)
+
+
+def test_a_text_line_cannot_be_forged_by_a_path_or_an_actor() -> None:
+    """A path or a `by` sent with a line break, a space or a control is escaped: one request,
+    one line, its fields its own."""
+    from hightable.api.requestlog import line
+
+    entry: dict[str, object] = {
+        "time": "2026-12-01T18:00:00.000Z",
+        "method": "GET",
+        "path": "/worlds/w\n2026-12-01T18:00:01.000Z GET /ok 200",
+        "status": 404,
+        "latency_ms": 1.5,
+        "actor": "john rule=none\u2028\x1b[2J\x85",
+    }
+    text = line(entry, "text")
+    assert 1 == len(text.splitlines())
+    assert text.count(" ") == 5  # time, method, path, status, latency, actor: six fields
+    assert "\\x0a" in text and "\\x1b" in text and "\\u2028" in text and "\\x85" in text

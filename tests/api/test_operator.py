@@ -190,3 +190,27 @@ def test_cors_origins_are_none_unless_given(
 def test_the_operator_s_token_opens_nothing_else(world: World) -> None:
     answer = world.client.get(f"/worlds/{world.id}/view", headers=OPERATOR_HEADERS)
     assert answer.status_code in (401, 403)
+
+
+def test_a_nul_in_a_label_or_a_token_id_is_refused_not_a_store_failure(
+    postgres_url: str,
+) -> None:
+    """PostgreSQL keeps no NUL in a text: a label with one is refused naming the field, and a
+    token id that is not hex names no token; neither is a 503 of the store."""
+    process, base = start_server(postgres_url)
+    try:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            world = World(client)
+            world.send(by="table", do="register", member="john", name="John")
+            labelled = client.post(
+                f"/worlds/{world.id}/tokens",
+                json={"member": "john", "label": "a\u0000b"},
+                headers=world.headers(),
+            )
+            assert (422, "CMD-1") == (labelled.status_code, labelled.json()["rule"])
+            assert "label" in labelled.json()["message"]
+            for odd in ("%00%00", "%D9%A1%D9%A2", "ABCDEF"):
+                revoked = client.delete(f"/worlds/{world.id}/tokens/{odd}", headers=world.headers())
+                assert (404, "ID-3") == (revoked.status_code, revoked.json()["rule"])
+    finally:
+        stop_server(process)

@@ -9,10 +9,10 @@ from typing import Any
 
 from test_service import at, cast
 
-from hightable.core import Accepted, Refusal
+from hightable.core import Accepted, Refusal, Replayed
 from hightable.service import WorldService
 from hightable.service.observer import Observer
-from hightable.store import open_store
+from hightable.store import MemoryStore, open_store
 
 LATER = "2030-01-01T00:00:00Z"
 
@@ -131,3 +131,79 @@ def test_the_observer_hears_every_outcome_append_and_group(store_url: str) -> No
         )
     assert [("accepted", "")] * 5 + [("refused", "COIN-2")] == observer.commands
     assert (5, 6) == (observer.appends, observer.groups)
+
+
+def test_a_world_deleted_and_made_again_elsewhere_is_never_served_as_it_was(
+    durable_url: str,
+) -> None:
+    """Another process deletes the world this one holds, and makes it again (shorter): this one
+    serves the new world, never the old world's members."""
+    with serving(durable_url) as here, serving(durable_url) as elsewhere:
+        cast(here)
+        assert {"john", "winston", "elder"} == set(here.state("w").members)  # type: ignore[union-attr]
+        assert elsewhere.delete("w")
+        assert here.world_refusal("w") is not None
+        assert isinstance(here.state("w"), Refusal)
+        assert not isinstance(elsewhere.create("w", LATER), Refusal)
+        state = here.state("w")
+        assert not isinstance(state, Refusal)
+        assert (1, LATER, {}) == (state.seq, state.clock, dict(state.members))
+
+
+class DeletedAsItAppends(MemoryStore):
+    """A store whose world another process deletes between a command's load and its append."""
+
+    def append(self, world: str, records: Any, snapshot: Any = None) -> None:
+        self.delete_world(world)
+        super().append(world, records, snapshot)
+
+
+def test_a_command_to_a_world_deleted_in_flight_is_refused_as_no_world() -> None:
+    store = DeletedAsItAppends()
+    service = WorldService(store)
+    assert not isinstance(service.create("w", LATER), Refusal)
+    outcome = service.execute("w", {"by": "table", "do": "tick", "at": LATER})
+    assert isinstance(outcome, Refusal) and "ID-3" == outcome.rule
+    assert service.world_refusal("w") is not None
+
+
+def test_time_4_a_retry_without_at_a_second_later_is_replayed_not_refused(
+    store_url: str,
+) -> None:
+    """IDEM-1 with TIME-4: a command without `at` sent again under its cid (after a timeout,
+    say) is the command the first one was, at the instant it took; another body is refused."""
+    with serving(store_url) as service:
+        cast(service)
+        sent = {"by": "john", "do": "transfer", "to": "winston", "amount": 5, "cid": "pay-1"}
+        first = service.execute("w", dict(sent), now="2019-05-17T18:00:00Z")
+        assert isinstance(first, Accepted)
+        again = service.execute("w", dict(sent), now="2019-05-17T18:00:07Z")
+        assert isinstance(again, Replayed)
+        assert 95 == service.state("w").balances["john"]  # type: ignore[union-attr]
+        other = service.execute("w", {**sent, "amount": 6}, now="2019-05-17T18:00:09Z")
+        assert isinstance(other, Refusal) and "IDEM-1" == other.rule
+
+
+class AppendedAfterTheHead(MemoryStore):
+    """Another process appends (with a snapshot) right after this one reads the world's head."""
+
+    other: WorldService | None = None
+
+    def recorded_head(self, world: str) -> tuple[int, str] | None:
+        head = super().recorded_head(world)
+        other, self.other = self.other, None
+        if other is not None:
+            tick = {"by": "table", "do": "register", "member": "late", "name": "late"}
+            assert isinstance(other.execute(world, {**tick, "at": LATER}), Accepted)
+        return head
+
+
+def test_a_world_loaded_while_another_process_appends_a_snapshot_is_not_corrupt() -> None:
+    """The head, the snapshot and the log are read in three statements: a snapshot newer
+    than the head read before it is no corruption, and the world loads."""
+    store = AppendedAfterTheHead()
+    cast(WorldService(store))
+    store.other = WorldService(store, snapshot_every=1)
+    state = WorldService(store).state("w")
+    assert not isinstance(state, Refusal)
+    assert state.seq >= 6

@@ -32,15 +32,14 @@ def stored_world(store: EventStore) -> WorldService:
 
 
 def sql(store: EventStore, statement: str, *arguments: Any, world: str = "w") -> Any:
-    """A statement run on the database that holds `world` (its shard, in a sharded store)."""
-    if isinstance(store, ShardedStore):
-        store = store.shard(world)
+    """A statement run as is, on the database that holds `world` (a sharded store's shard)."""
+    target = store.shard(world) if isinstance(store, ShardedStore) else store
 
     def work(cursor: Any) -> Any:
-        cursor.execute(store._sql(statement), arguments)  # type: ignore[attr-defined]
+        cursor.execute(target._sql(statement), arguments)  # type: ignore[attr-defined]
         return cursor.fetchall() if cursor.description else None
 
-    return store._run(work)  # type: ignore[attr-defined]
+    return target._run(work)  # type: ignore[attr-defined]
 
 
 def test_chain_1_verify_names_the_event_whose_byte_was_flipped(durable_url: str) -> None:

@@ -80,14 +80,22 @@ def reader(service: WorldService, world: str, token: str | None) -> str | None:
 
 def writer(service: WorldService, world: str, token: str | None, by: object) -> None:
     """ACCESS-1 and ACCESS-2: a table token acts as anyone; a member token as its member."""
+    writer_of_all(service, world, token, [by])
+
+
+def writer_of_all(service: WorldService, world: str, token: str | None, bys: list[object]) -> None:
+    """`writer` for each of a batch's senders, the store asked once, not once a command."""
     existing(service, world)
+    if not bys:
+        return
     who = holder(service, world, token)
     if who is None:
         raise refused("ACCESS-1", f"commands to {world!r} need a token of that world")
-    if who != TABLE_HOLDER and by != who:
-        raise refused("ACCESS-2", f"this token acts as {who}, not as {str(by)[:80]!r}")
-    if isinstance(by, str):
-        note(actor=by[:80])
+    for by in bys:
+        if who != TABLE_HOLDER and by != who:
+            raise refused("ACCESS-2", f"this token acts as {who}, not as {str(by)[:80]!r}")
+    if isinstance(bys[0], str):
+        note(actor=bys[0][:80])
 
 
 def operator(settings: ServerSettings, token: str | None) -> None:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import anyio
@@ -27,6 +28,9 @@ from hightable.store.base import Closeable
 
 POLL_SECONDS = 0.1  # where the store cannot tell of appends: how often each world is looked at
 KEEPALIVE_SECONDS = 15.0
+# How long a stream goes on before its reader's access is read again: a token revoked, a world
+# made private or deleted ends the streams it opened within this (the check costs a few reads).
+ACCESS_SECONDS = 1.0
 RECENT_RECORDS = feed_page_records_max  # kept per watched world for the subscribers
 
 _subscribers = 0  # streams open now in this process
@@ -56,12 +60,19 @@ class WorldFeed:
 
     def __init__(self, world: str) -> None:
         self.world = world
-        self.head = 0  # the last seq the watcher read
+        # The last seq the watcher read and its hash (a log without it there is another
+        # world's), as one value: a reader in another thread never sees one without the other.
+        self.last: tuple[int, str] = (0, "")
+        self.replaced = False  # the world was deleted (and perhaps made again): streams end
         self.recent: deque[Record] = deque(maxlen=RECENT_RECORDS)
         self.changed = asyncio.Event()  # set (then replaced) when records arrive
         self.wake = asyncio.Event()  # set when the store may hold more
         self.subscribers = 0
         self.task: asyncio.Task[None] | None = None
+
+    @property
+    def head(self) -> int:
+        return self.last[0]
 
     def records_after(self, after: int) -> list[Record] | None:
         """What is new after a seq, from the records kept; None if the subscriber is behind
@@ -74,7 +85,17 @@ class WorldFeed:
 
     def arrived(self, records: list[Record]) -> None:
         self.recent.extend(records)
-        self.head = records[-1].seq
+        self.last = (records[-1].seq, records[-1].hash)
+        self._pulse()
+
+    def replace(self) -> None:
+        """The world it watched is gone: its subscribers end their streams."""
+        self.replaced = True
+        if self.task is not None:
+            self.task.cancel()
+        self._pulse()
+
+    def _pulse(self) -> None:
         self.changed.set()
         self.changed = asyncio.Event()
 
@@ -115,11 +136,14 @@ class Feeds:
     @asynccontextmanager
     async def subscribed(self, world: str) -> AsyncIterator[WorldFeed]:
         await self._start()
+        kept = self.worlds.get(world)
+        if kept is not None and not await anyio.to_thread.run_sync(holds, self.service, kept):
+            self._replaced(kept)  # what it keeps is of a world deleted since
         if world not in self.worlds:
             head = await anyio.to_thread.run_sync(head_of, self.service, world)
             if world not in self.worlds:  # no other subscriber made it meanwhile
                 made = self.worlds[world] = WorldFeed(world)
-                made.head = head
+                made.last = head
                 made.task = asyncio.create_task(self._watch(made))
         feed = self.worlds[world]
         feed.subscribers += 1
@@ -139,12 +163,20 @@ class Feeds:
             feed.wake.clear()
             while True:
                 self.reads += 1
-                records = await anyio.to_thread.run_sync(page, self.service, feed.world, feed.head)
+                records = await anyio.to_thread.run_sync(following, self.service, feed)
+                if records is None:
+                    self._replaced(feed)
+                    return
                 if not records:
                     break
                 feed.arrived(records)
                 if len(records) < feed_page_records_max:
                     break
+
+    def _replaced(self, feed: WorldFeed) -> None:
+        if self.worlds.get(feed.world) is feed:
+            del self.worlds[feed.world]
+        feed.replace()
 
     def close(self) -> None:
         if self._listener is not None:
@@ -152,27 +184,49 @@ class Feeds:
             self._listener = None
 
 
+def always() -> bool:
+    return True
+
+
 async def stream(
-    feeds: Feeds, world: str, after: int, seconds: float, names: bool
+    feeds: Feeds,
+    world: str,
+    after: int,
+    seconds: float,
+    names: bool,
+    allowed: Callable[[], bool] = always,
 ) -> AsyncIterator[str]:
-    """Send what is new after `after`, in order, as the world's watcher reads it."""
+    """Send what is new after `after`, in order, as the world's watcher reads it, while the
+    reader may read the world (`allowed`, asked again every `ACCESS_SECONDS` it streams)."""
     global _subscribers
     _subscribers += 1
     try:
-        async for chunk in _sent(feeds, world, after, seconds, names):
+        async for chunk in _sent(feeds, world, after, seconds, names, allowed):
             yield chunk
     finally:
         _subscribers -= 1
 
 
 async def _sent(
-    feeds: Feeds, world: str, after: int, seconds: float, names: bool
+    feeds: Feeds,
+    world: str,
+    after: int,
+    seconds: float,
+    names: bool,
+    allowed: Callable[[], bool],
 ) -> AsyncIterator[str]:
     yield "retry: 1000\n\n"
     async with feeds.subscribed(world) as feed:
+        checked = time.monotonic()
         with anyio.move_on_after(seconds):
             while True:
                 changed = feed.changed
+                if feed.replaced:
+                    return
+                if time.monotonic() - checked >= ACCESS_SECONDS:
+                    if not await anyio.to_thread.run_sync(allowed):
+                        return
+                    checked = time.monotonic()
                 records = feed.records_after(after)
                 if records is None:  # behind what the watcher keeps: read the store itself
                     records = await anyio.to_thread.run_sync(page, feeds.service, world, after)
@@ -188,9 +242,33 @@ async def _sent(
                     yield ": still here\n\n"
 
 
-def head_of(service: WorldService, world: str) -> int:
-    return service.head_seq(world) or 0
+def head_of(service: WorldService, world: str) -> tuple[int, str]:
+    """The world's last seq and hash (0 and none for no world)."""
+    head = service.head_seq(world) or 0
+    last = next(service.records(world, max(head - 1, 0), limit=1), None) if head else None
+    return (last.seq, last.hash) if last else (0, "")
 
 
-def page(service: WorldService, world: str, after: int) -> list[Record]:
-    return list(service.records(world, after, limit=feed_page_records_max))
+def holds(service: WorldService, feed: WorldFeed) -> bool:
+    """Whether the world's log still holds the record the watcher read last."""
+    return following(service, feed, 0) is not None
+
+
+def following(
+    service: WorldService, feed: WorldFeed, limit: int = feed_page_records_max
+) -> list[Record] | None:
+    """What is new after the watcher's head, read from the head itself (one read); None if the
+    log no longer holds that head: the world was deleted, and perhaps made again."""
+    last = feed.last
+    if not last[0]:
+        return page(service, feed.world, 0, limit)
+    records = page(service, feed.world, last[0] - 1, limit + 1)
+    if not records or (records[0].seq, records[0].hash) != last:
+        return None
+    return records[1:]
+
+
+def page(
+    service: WorldService, world: str, after: int, limit: int = feed_page_records_max
+) -> list[Record]:
+    return list(service.records(world, after, limit=limit))

@@ -91,7 +91,12 @@ class IssueToken(Request):
         max_length=id_length_max,
         json_schema_extra=SLUG_SCHEMA,
     )
-    label: str = Field("", description="A note to tell tokens apart.", max_length=label_max)
+    label: str = Field(
+        "",
+        description="A note to tell tokens apart (no NUL: no store keeps one in a text).",
+        max_length=label_max,
+        pattern="^[^\\x00]*$",
+    )
 
 
 class TokenListing(BaseModel):

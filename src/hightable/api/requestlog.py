@@ -40,12 +40,22 @@ def configure(log_format: str) -> None:
         LOG.addHandler(handler)
 
 
+# In a text line, what a sender chose (a path, a `by`) is escaped where it could end the line or
+# a field and so forge another: controls (C0, DEL, C1), the Unicode line breaks and the space.
+_ESCAPES = {code: f"\\x{code:02x}" for code in [*range(0x21), *range(0x7F, 0xA0)]}
+_ESCAPES |= {0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def _field(value: object) -> str:
+    return str(value).translate(_ESCAPES)
+
+
 def line(entry: dict[str, object], log_format: str) -> str:
     if log_format == "json":
         return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
-    extra = " ".join(f"{key}={entry[key]}" for key in FIELDS if entry.get(key) is not None)
+    extra = " ".join(f"{key}={_field(entry[key])}" for key in FIELDS if entry.get(key) is not None)
     return (
-        f"{entry['time']} {entry['method']} {entry['path']} {entry['status']}"
+        f"{entry['time']} {entry['method']} {_field(entry['path'])} {entry['status']}"
         f" {entry['latency_ms']}ms {extra}".rstrip()
     )
 

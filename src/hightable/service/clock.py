@@ -3,10 +3,12 @@ it; the shell hands it an instant (TIME-4, a token's instant of issue)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from hightable.core import Command, Refusal, parse_command
+from hightable.core import Command, Event, Refusal, State, parse_command
+from hightable.core.commands import digest
 
 
 def wall_clock() -> str:
@@ -21,8 +23,20 @@ class DefaultAt:
     raw: dict[str, object]
     now: str
 
-    def parse(self, clock: str) -> Command | Refusal:
-        return parse_command({**self.raw, "at": max(self.now, clock)})
+    def parse(
+        self, state: State, recall: Callable[[int], Event | None] | None = None
+    ) -> Command | Refusal:
+        """The command at its instant; a retry of one accepted under its cid (IDEM-1) takes the
+        instant the first one took (its first event's, by `recall`), so that it is replayed,
+        not refused as another body for having come a second later."""
+        cid = self.raw.get("cid")
+        known = state.cids.get(cid) if isinstance(cid, str) else None
+        first = recall(known.first_seq) if known is not None and recall is not None else None
+        if known is not None and first is not None:
+            retried = parse_command({**self.raw, "at": first.at})
+            if not isinstance(retried, Refusal) and digest(retried) == known.digest:
+                return retried
+        return parse_command({**self.raw, "at": max(self.now, state.clock)})
 
 
 def defaulting_at(raw: object, now: str | None) -> object:

@@ -24,7 +24,13 @@ class Loader:
         cached = held.loaded
         if cached is None:
             return self._load_afresh(world, held)
-        records = self.store.read(world, after=cached.head.seq)
+        # Read from the held head itself: a log whose record there is another (or none) is no
+        # longer the world held, which another process deleted (and perhaps made again).
+        records = iter(self.store.read(world, after=cached.head.seq - 1))
+        first = next(records, None)
+        if first is None or (first.seq, first.hash) != (cached.head.seq, cached.head.hash):
+            held.loaded = None
+            return self._load_afresh(world, held)
         try:
             state, prev = apply_checked(
                 world, records, cached.state, bytes.fromhex(cached.head.hash), self.progress
@@ -44,10 +50,14 @@ class Loader:
 
     def _load_afresh(self, world: str, held: Held) -> Loaded | Refusal:
         """From a snapshot the chain vouches for (or the first event), up to the recorded head."""
+        # The snapshot before the head: read in another statement, a snapshot read after the
+        # head could be of an append made in between, past that head.
+        base = self.from_snapshot(world)
         recorded = self.store.recorded_head(world)
         if recorded is None:
             return no_world(world)
-        base = self.from_snapshot(world)
+        if base is not None and base.head.seq > recorded[0]:
+            base = None  # of a world deleted since, longer than the one made again
         prev = bytes.fromhex(base.head.hash) if base else GENESIS
         # Up to the head recorded first: records appended since then are read next time.
         records = self.store.read(world, base.head.seq if base else 0, until_seq=recorded[0])

@@ -33,11 +33,19 @@ from hightable.core.chain import GENESIS, Record, seal, sealing
 from hightable.core.engine import evolve_all
 from hightable.core.invariants import check_ledger
 from hightable.core.rules import refuse
-from hightable.errors import Archived, Conflict, HightableError, StoreError, WorldExists
+from hightable.errors import (
+    Archived,
+    Conflict,
+    HightableError,
+    NoSuchWorld,
+    StoreError,
+    WorldExists,
+)
 from hightable.limits import conflict_retries_max
 from hightable.service.clock import DefaultAt, defaulting_at
 from hightable.service.held import Held, HeldWorlds, Loaded, Pending
 from hightable.service.loading import Loader
+from hightable.service.lookup import no_world
 from hightable.service.observer import Observer, observe_outcomes
 from hightable.service.policy import Plan, SnapshotPolicy
 from hightable.store import EventStore
@@ -211,6 +219,8 @@ class Writer:
             except Archived:  # read in the append's own transaction: nothing was stored
                 archived = refuse("WORLD-2", f"the world {world!r} is archived: read-only")
                 return Batch([archived] * len(commands), False)
+            except NoSuchWorld:  # deleted since it was loaded, by another process: ID-3
+                return Batch([no_world(world)] * len(commands), False)
             if appended:
                 loaded.head = plan.records[-1]
                 self.policy.committed(held, plan)
@@ -266,7 +276,10 @@ class Writer:
         plan, state = Plan(), loaded.state
         prev = bytes.fromhex(loaded.head.hash)
         for index, sent in enumerate(commands):
-            command = sent.parse(state.clock) if isinstance(sent, DefaultAt) else sent
+            if isinstance(sent, DefaultAt):
+                command = sent.parse(state, lambda seq: self._recall(world, seq))
+            else:
+                command = sent
             if index in faults or isinstance(command, Refusal):
                 plan.outcomes.append(faults.get(index) or command)  # type: ignore[arg-type]
                 continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter
 
 from hightable.api.access import Service, Token, table_only
@@ -10,6 +12,8 @@ from hightable.api.models import IssueToken, TokenIssued, TokenListing
 from hightable.api.requestlog import note
 
 router = APIRouter(tags=["access"])
+
+TOKEN_ID = re.compile(r"[0-9a-f]{1,64}")
 
 
 @router.post("/worlds/{world}/tokens", status_code=201, response_model=TokenIssued)
@@ -46,5 +50,6 @@ def revoke_token(world: str, token_id: str, service: Service, token: Token) -> N
     """(table) Revoke a token by its id: refused at its next use, by every server of the store."""
     table_only(service, world, token)
     note(command="revoke_token")
-    if not service.revoke_token(world, token_id[:64]):
+    # An id is hex: anything else names no token (and never reaches the store as text).
+    if not TOKEN_ID.fullmatch(token_id) or not service.revoke_token(world, token_id):
         raise refused("ID-3", f"no token {token_id[:64]!r} of {world!r} to revoke")

@@ -8,7 +8,7 @@ import msgspec
 from fastapi import APIRouter, Body, FastAPI
 from fastapi.responses import JSONResponse
 
-from hightable.api.access import Service, Token, existing, writer
+from hightable.api.access import Service, Token, writer, writer_of_all
 from hightable.api.errors import Refused, status_of
 from hightable.api.models import (
     COMMAND_COMPONENTS,
@@ -72,9 +72,8 @@ def send_batch(
     world: str, body: BatchRequest, service: Service, token: Token
 ) -> BatchResult | JSONResponse:
     """Many commands in one transaction: each on its own, or all-or-nothing (`atomic`)."""
-    existing(service, world)  # an empty batch names its world too (ID-3)
-    for command in body.commands:
-        writer(service, world, token, command.get("by"))
+    # An empty batch names its world too (ID-3).
+    writer_of_all(service, world, token, [command.get("by") for command in body.commands])
     note(command=f"batch of {len(body.commands)}")
     batch = service.execute_batch(world, body.commands, atomic=body.atomic, now=wall_clock())
     note(outcome="applied" if batch.applied else "refused")

@@ -9,7 +9,9 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
 from hightable.api.access import Service, Token, reader
+from hightable.api.errors import Refused
 from hightable.api.feed import Feeds, resume_after, stream
+from hightable.errors import HightableError
 from hightable.limits import feed_seconds_max, last_event_id_length_max, seq_max
 
 router = APIRouter(tags=["reading"])
@@ -51,7 +53,16 @@ async def feed(
     await anyio.to_thread.run_sync(reader, service, world, token)
     start = after if after is not None else resume_after(last_event_id)
     feeds: Feeds = request.app.state.feeds
+
+    def allowed() -> bool:
+        """Still a reader: the token not revoked, the world neither made private nor deleted."""
+        try:
+            reader(service, world, token)
+        except (Refused, HightableError):  # a store that cannot answer ends it too
+            return False
+        return True
+
     return StreamingResponse(
-        stream(feeds, world, start, seconds, names),
+        stream(feeds, world, start, seconds, names, allowed),
         media_type="text/event-stream",
     )
