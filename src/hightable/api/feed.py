@@ -23,8 +23,7 @@ import anyio
 from hightable.api.errors import refused
 from hightable.core.chain import Record
 from hightable.limits import feed_page_records_max, seq_max
-from hightable.service import WorldService
-from hightable.store.base import Closeable
+from hightable.service import Closeable, WorldService
 
 POLL_SECONDS = 0.1  # where the store cannot tell of appends: how often each world is looked at
 KEEPALIVE_SECONDS = 15.0

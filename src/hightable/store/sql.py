@@ -20,15 +20,16 @@ from hightable.store.base import (
     driver_message,
     safe_url,
 )
-from hightable.store.dbapi import COLUMNS, Connection, Cursor, Row, as_bytes, as_int, record_of
+from hightable.store.dbapi import COLUMNS, Connection, Cursor, Row, as_int, record_of
 from hightable.store.migrations import BACKFILL_MENTIONS, LATEST, MIGRATIONS, SCHEMA_TABLE
 from hightable.store.sql_access import SqlAccess
 from hightable.store.sql_mentions import SqlMentions
+from hightable.store.sql_snapshots import SqlSnapshots
 
 T = TypeVar("T")
 
 
-class SqlStore(SqlAccess, SqlMentions, EventStore):
+class SqlStore(SqlAccess, SqlMentions, SqlSnapshots, EventStore):
     """An event store over a DB-API connection; subclasses say how to connect and lock.
 
     One connection per thread (or from a pool); each public method is one transaction, a
@@ -38,7 +39,6 @@ class SqlStore(SqlAccess, SqlMentions, EventStore):
     placeholder = "?"
     blob = "BLOB"
     integer = "INTEGER"
-    upsert_snapshot = ""
     lock_row = ""  # what makes a read of the world's head hold it until commit
     driver_errors: tuple[type[BaseException], ...] = ()
     unique_violation: tuple[type[BaseException], ...] = ()
@@ -344,65 +344,6 @@ class SqlStore(SqlAccess, SqlMentions, EventStore):
             ]
 
         return self._run(work)
-
-    # -- snapshots ---------------------------------------------------------------------------
-
-    def save_snapshot(self, snapshot: Snapshot) -> None:
-        self._run(lambda cursor: self._upsert_snapshot(cursor, snapshot), write=True)
-
-    def _upsert_snapshot(self, cursor: Cursor, snapshot: Snapshot) -> None:
-        cursor.execute(
-            self._sql(self.upsert_snapshot),
-            (snapshot.world, snapshot.seq, snapshot.at, snapshot.body),
-        )
-
-    def latest_snapshot(self, world: str, at_or_before: str | None = None) -> Snapshot | None:
-        condition = "world = ?" + (" AND at <= ?" if at_or_before is not None else "")
-        arguments = [world] + ([at_or_before] if at_or_before is not None else [])
-
-        def work(cursor: Cursor) -> Snapshot | None:
-            cursor.execute(
-                self._sql(
-                    f"SELECT seq, at, body FROM snapshots WHERE {condition}"
-                    " ORDER BY seq DESC LIMIT 1"
-                ),
-                arguments,
-            )
-            row = cursor.fetchone()
-            return Snapshot(world, as_int(row[0]), str(row[1]), as_bytes(row[2])) if row else None
-
-        return self._run(work)
-
-    def snapshots(self, world: str) -> Iterator[Snapshot]:
-        after = -1
-        while True:
-
-            def one(cursor: Cursor, after: int = after) -> Row | None:
-                cursor.execute(
-                    self._sql(
-                        "SELECT seq, at, body FROM snapshots WHERE world = ? AND seq > ?"
-                        " ORDER BY seq LIMIT 1"
-                    ),
-                    (world, after),
-                )
-                return cursor.fetchone()
-
-            row = self._run(one)
-            if row is None:
-                return
-            after = as_int(row[0])
-            yield Snapshot(world, after, str(row[1]), as_bytes(row[2]))
-
-    def drop_snapshots(self, world: str | None = None) -> None:
-        if world is None:
-            self._run(lambda cursor: cursor.execute("DELETE FROM snapshots"), write=True)
-        else:
-            self._run(
-                lambda cursor: cursor.execute(
-                    self._sql("DELETE FROM snapshots WHERE world = ?"), (world,)
-                ),
-                write=True,
-            )
 
 
 def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
