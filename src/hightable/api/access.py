@@ -19,13 +19,13 @@ from hightable.service.access import TABLE_HOLDER
 from hightable.service.lookup import no_world
 
 
-def service_of(request: Request) -> WorldService:
+async def service_of(request: Request) -> WorldService:
     """The application's one service (made by `create_app`)."""
     service: WorldService = request.app.state.service
     return service
 
 
-def presented_token(
+async def presented_token(
     authorization: Annotated[str | None, Header(description="`Bearer TOKEN`")] = None,
     token: Annotated[
         str | None,
@@ -38,12 +38,14 @@ def presented_token(
     return token
 
 
-def settings_of(request: Request) -> ServerSettings:
+async def settings_of(request: Request) -> ServerSettings:
     """What the operator chose for this server (made by `create_app`)."""
     settings: ServerSettings = request.app.state.settings
     return settings
 
 
+# Dependencies are coroutines though they wait on nothing: FastAPI runs a plain function's in a
+# thread, a hop between threads for every request.
 Service = Annotated[WorldService, Depends(service_of)]
 Settings = Annotated[ServerSettings, Depends(settings_of)]
 Token = Annotated[str | None, Depends(presented_token)]
@@ -88,14 +90,18 @@ def writer_of_all(service: WorldService, world: str, token: str | None, bys: lis
     existing(service, world)
     if not bys:
         return
-    who = holder(service, world, token)
+    may_send(holder(service, world, token), world, bys)
+    if isinstance(bys[0], str):
+        note(actor=bys[0][:80])
+
+
+def may_send(who: str | None, world: str, bys: list[object]) -> None:
+    """ACCESS-1 and ACCESS-2 for the holder a token was found to be (`holder`)."""
     if who is None:
         raise refused("ACCESS-1", f"commands to {world!r} need a token of that world")
     for by in bys:
         if who != TABLE_HOLDER and by != who:
             raise refused("ACCESS-2", f"this token acts as {who}, not as {str(by)[:80]!r}")
-    if isinstance(bys[0], str):
-        note(actor=bys[0][:80])
 
 
 def operator(settings: ServerSettings, token: str | None) -> None:

@@ -15,8 +15,10 @@ from starlette.middleware.cors import CORSMiddleware
 
 from hightable import __version__
 from hightable.api.body_limit import BodyLimit
+from hightable.api.door import CommandDoor
 from hightable.api.errors import Unexpected, add_error_handlers
 from hightable.api.feed import Feeds
+from hightable.api.funnel import Funnel
 from hightable.api.models import RefusalBody
 from hightable.api.requestlog import AccessLog, configure
 from hightable.api.routes import ROUTERS
@@ -72,6 +74,8 @@ def create_app(
     # The one service of this process: routes get it by dependency (`api.access.Service`).
     service = WorldService(open_store(store_url), timelines=timelines, observer=metrics.Metrics())
     app.state.service, app.state.settings = service, settings
+    app.state.funnel = funnel = Funnel(service)  # commands sent one by one, committed in groups
+    app.add_middleware(CommandDoor, funnel=funnel)  # innermost: the routes' short way in
     app.add_middleware(BodyLimit, max_bytes=body_bytes_max)
     app.add_middleware(Unexpected)  # sees whatever the routes and the body limit let through
     if settings.cors_origins:

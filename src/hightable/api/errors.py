@@ -72,13 +72,16 @@ def add_error_handlers(app: FastAPI) -> None:
         response.headers.update(error.headers or {})  # e.g. Allow, on 405
         return response
 
-    @app.exception_handler(Corrupt)
-    async def on_corrupt(request: Request, error: Corrupt) -> JSONResponse:
-        return answer(refuse("CHAIN-1", f"the world's log is corrupt: {error}"), 500)
-
     @app.exception_handler(HightableError)
-    async def on_store(request: Request, error: HightableError) -> JSONResponse:
-        return answer(refuse("STORE-1", f"the store failed; try again: {error}"), 503)
+    async def on_failure(request: Request, error: HightableError) -> JSONResponse:
+        return failure(error)
+
+
+def failure(error: HightableError) -> JSONResponse:
+    """A corrupt log (CHAIN-1), or the store failed (STORE-1): nothing was applied."""
+    if isinstance(error, Corrupt):
+        return answer(refuse("CHAIN-1", f"the world's log is corrupt: {error}"), 500)
+    return answer(refuse("STORE-1", f"the store failed; try again: {error}"), 503)
 
 
 def invalid_message(error: RequestValidationError) -> str:

@@ -75,6 +75,11 @@ class WorldService:
     ) -> Batch:
         return self.writer.execute_batch(world, raws, atomic, now)
 
+    def execute_group(self, world: str, raws: list[object]) -> list[Outcome]:
+        """Commands sent on their own, committed together (the door's group commit); each raw
+        already carries the door's clock where it has no `at` (`defaulting_at`)."""
+        return self.writer.execute_group(world, raws)
+
     def delete(self, world: str) -> bool:
         """Remove the world and all the store keeps of it, and forget what this process held;
         False if there was no such world."""

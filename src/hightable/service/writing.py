@@ -185,6 +185,22 @@ class Writer:
         observe_outcomes(self.observer, batch.outcomes)
         return batch
 
+    def execute_group(self, world: str, raws: list[object]) -> list[Outcome]:
+        """Commands sent one by one and gathered by the door while the world's last group was
+        being committed: each decided after the one before, all in one transaction, each
+        answered as if alone (one refused never holds back the others)."""
+        started = time.perf_counter()
+        with self.held.using(world) as held, self._writing(world):
+            try:
+                batch = self._execute_locked(world, held, raws, False)
+            except HightableError:
+                for _ in raws:
+                    self.observer.command("failed", "STORE-1")
+                raise
+        self.observer.group_committed(time.perf_counter() - started, len(raws))
+        observe_outcomes(self.observer, batch.outcomes)
+        return batch.outcomes
+
     def _writing(self, world: str) -> AbstractContextManager[object]:
         """The store's lock on the world, across processes: taken after this process's own
         (so that the commands queued meanwhile join the group), before catching up."""

@@ -31,7 +31,7 @@ class PostgresStore(SqlStore):
         " ON CONFLICT (world, seq) DO UPDATE SET at = EXCLUDED.at, body = EXCLUDED.body"
     )
     # Appends to one world queue on its row: the head and the tail are then read as one.
-    lock_row = " FOR UPDATE"
+    lock_head = " FOR UPDATE OF w"
     driver_errors = (psycopg.Error,)
     unique_violation = (psycopg.errors.UniqueViolation,)
 
@@ -63,6 +63,9 @@ class PostgresStore(SqlStore):
             return
         with self._pool.connection() as connection:
             yield connection
+
+    def _pipeline(self, connection: Connection) -> AbstractContextManager[object]:
+        return connection.pipeline()  # type: ignore[attr-defined,no-any-return]
 
     def _begin(self, cursor: Cursor, write: bool) -> None:
         if write:  # every read is one statement, its own transaction

@@ -39,7 +39,7 @@ class SqlStore(SqlAccess, SqlMentions, SqlSnapshots, EventStore):
     placeholder = "?"
     blob = "BLOB"
     integer = "INTEGER"
-    lock_row = ""  # what makes a read of the world's head hold it until commit
+    lock_head = ""  # what makes a read of the world's head hold its row until commit
     driver_errors: tuple[type[BaseException], ...] = ()
     unique_violation: tuple[type[BaseException], ...] = ()
 
@@ -76,8 +76,13 @@ class SqlStore(SqlAccess, SqlMentions, SqlSnapshots, EventStore):
                 self._all.append(connection)
         return connection
 
+    def _pipeline(self, connection: Connection) -> AbstractContextManager[object]:
+        """Where the store can, a transaction's statements sent without waiting for each one's
+        answer: only a read waits, for its rows (PostgreSQL's pipeline mode)."""
+        return nullcontext()
+
     @contextmanager
-    def _transaction(self, write: bool = True) -> Iterator[Cursor]:
+    def _transaction(self, write: bool = True, pipelined: bool = False) -> Iterator[Cursor]:
         joined: Connection | None = getattr(self._local, "open", None)
         if joined is not None:
             # A read made while this thread's transaction is under way (a fork reading its
@@ -87,10 +92,11 @@ class SqlStore(SqlAccess, SqlMentions, SqlSnapshots, EventStore):
         with self._write_lock() if write else nullcontext(), self._connected() as connection:
             self._local.open = connection
             try:
-                cursor = connection.cursor()
-                self._begin(cursor, write)
-                yield cursor
-                connection.commit()
+                with self._pipeline(connection) if pipelined else nullcontext():
+                    cursor = connection.cursor()
+                    self._begin(cursor, write)
+                    yield cursor
+                    connection.commit()
             except BaseException:
                 self._rollback(connection)
                 if getattr(connection, "broken", False):  # the server went away: reconnect
@@ -120,10 +126,10 @@ class SqlStore(SqlAccess, SqlMentions, SqlSnapshots, EventStore):
     def _sql(self, statement: str) -> str:
         return statement.replace("?", self.placeholder)
 
-    def _run(self, work: Callable[[Cursor], T], write: bool = False) -> T:
+    def _run(self, work: Callable[[Cursor], T], write: bool = False, pipelined: bool = False) -> T:
         """Run one transaction, wrapping driver errors so that none leaks out."""
         try:
-            with self._transaction(write) as cursor:
+            with self._transaction(write, pipelined) as cursor:
                 return work(cursor)
         except self.driver_errors as error:
             raise StoreError(f"{safe_url(self.url)}: {driver_message(error)}") from error
@@ -207,14 +213,7 @@ class SqlStore(SqlAccess, SqlMentions, SqlSnapshots, EventStore):
         self, world: str, records: Sequence[Record], snapshot: Snapshot | None = None
     ) -> None:
         def work(cursor: Cursor) -> None:
-            head = self._head_in(cursor, world, self.lock_row, writing=True)
-            cursor.execute(
-                self._sql(
-                    f"SELECT {COLUMNS} FROM events WHERE world = ? ORDER BY seq DESC LIMIT 2"
-                ),
-                (world,),
-            )
-            check_tail(world, head, [record_of(row) for row in cursor.fetchall()])
+            head = self._head_checked(cursor, world)
             check_next(world, records, head)
             self._insert(cursor, world, records)
             if snapshot is not None:  # one commit, one flush to disk, for both
@@ -222,7 +221,8 @@ class SqlStore(SqlAccess, SqlMentions, SqlSnapshots, EventStore):
             self._announce(cursor, world)
 
         try:
-            self._run(work, write=True)
+            # Pipelined: the head is waited for, the rest goes with the commit.
+            self._run(work, write=True, pipelined=True)
         except StoreError as error:
             if isinstance(error.__cause__, self.unique_violation):  # lost the race to that seq
                 raise Conflict(world, records[0].seq, records[0].seq) from None
@@ -242,20 +242,36 @@ class SqlStore(SqlAccess, SqlMentions, SqlSnapshots, EventStore):
             (records[-1].seq, records[-1].hash, world),
         )
 
-    def _head_in(
-        self, cursor: Cursor, world: str, lock: str = "", writing: bool = False
-    ) -> tuple[int, str]:
-        """The world's recorded head; when `writing`, `Archived` for an archived world, read
-        with the head on the row the append holds (WORLD-2)."""
+    def _head_checked(self, cursor: Cursor, world: str) -> tuple[int, str]:
+        """The world's recorded head, its row held until commit, checked against the last two
+        records of the log (a log cut or changed under its head is found before any append);
+        `Archived` for an archived world (WORLD-2). One statement: one wait for the store."""
         cursor.execute(
-            self._sql(f"SELECT head_seq, head_hash, archived FROM worlds WHERE world = ?{lock}"),
-            (world,),
+            self._sql(
+                f"SELECT w.head_seq, w.head_hash, w.archived, e.{COLUMNS.replace(', ', ', e.')}"
+                f" FROM worlds w LEFT JOIN (SELECT {COLUMNS} FROM events WHERE world = ?"
+                " ORDER BY seq DESC LIMIT 2) e ON 1 = 1"
+                f" WHERE w.world = ? ORDER BY e.seq DESC{self.lock_head}"
+            ),
+            (world, world),
+        )
+        rows = cursor.fetchall()
+        if not rows:
+            raise NoSuchWorld(f"no world {world!r} in {safe_url(self.url)}")
+        if rows[0][2]:
+            raise Archived(f"world {world} is archived")
+        head = as_int(rows[0][0]), str(rows[0][1])
+        check_tail(world, head, [record_of(row[3:]) for row in rows if row[3] is not None])
+        return head
+
+    def _head_in(self, cursor: Cursor, world: str) -> tuple[int, str]:
+        """The world's recorded head."""
+        cursor.execute(
+            self._sql("SELECT head_seq, head_hash FROM worlds WHERE world = ?"), (world,)
         )
         row = cursor.fetchone()
         if row is None:
             raise NoSuchWorld(f"no world {world!r} in {safe_url(self.url)}")
-        if writing and row[2]:
-            raise Archived(f"world {world} is archived")
         return as_int(row[0]), str(row[1])
 
     def recorded_head(self, world: str) -> tuple[int, str] | None:

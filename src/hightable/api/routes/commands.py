@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import msgspec
-from fastapi import APIRouter, Body, FastAPI
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Body, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
 
-from hightable.api.access import Service, Token, writer, writer_of_all
+from hightable.api.access import Service, Token, writer_of_all
 from hightable.api.errors import Refused, status_of
+from hightable.api.funnel import Done, Funnel
 from hightable.api.models import (
     COMMAND_COMPONENTS,
     BatchItem,
@@ -23,7 +24,7 @@ from hightable.api.models import (
 from hightable.api.requestlog import note
 from hightable.core import Accepted, Outcome, Refusal, Replayed, to_dict
 from hightable.service import WorldService
-from hightable.service.clock import wall_clock
+from hightable.service.clock import defaulting_at, wall_clock
 
 router = APIRouter(tags=["commands"])
 
@@ -45,22 +46,35 @@ def document_commands(app: FastAPI) -> None:
 
 
 @router.post("/worlds/{world}/commands", response_model=CommandAnswer)
-def send_command(
+async def send_command(
     world: str,
     command: Annotated[CommandBody, Body()],
-    service: Service,
+    request: Request,
     token: Token,
-) -> CommandAnswer:
+) -> Response:
     """Send one command; durable before the answer. 409 names the rule that refused it.
     Without `at`, it happens at the server's clock, or the world's if later (TIME-4)."""
-    writer(service, world, token, command.get("by"))
-    note(command=str(command.get("do"))[:80])
-    outcome = service.execute(world, command, now=wall_clock())
-    if isinstance(outcome, Refusal):
-        raise Refused(outcome)
-    note(outcome=outcome_kind(outcome))
-    events = [to_dict(e) for e in service.events_of(world, outcome)]
-    return CommandAnswer(outcome=outcome_kind(outcome), events=events)
+    return await command_answer(request.app.state.funnel, world, command, token)
+
+
+async def command_answer(
+    funnel: Funnel, world: str, command: dict[str, object], token: str | None
+) -> Response:
+    """The answer to one command (its route's, and the short way's in api/door.py): 200 with
+    its events once durable; a refusal or a failure raised, for the handlers to answer."""
+    by = command.get("by")
+    note(world=world, command=str(command.get("do"))[:80])
+    if isinstance(by, str):
+        note(actor=by[:80])
+    answer = await funnel.send(world, defaulting_at(command, wall_clock()), by, token)
+    if not isinstance(answer, Done):
+        raise answer
+    if isinstance(answer.outcome, Refusal):
+        raise Refused(answer.outcome)
+    kind = outcome_kind(answer.outcome)
+    note(outcome=kind)
+    body = msgspec.json.encode({"outcome": kind, "events": answer.events})
+    return Response(body, media_type="application/json")
 
 
 @router.post(

@@ -1,0 +1,125 @@
+"""Commands sent one by one over HTTP, committed in groups.
+
+While a world's group is being committed (in a thread, off the event loop), the commands that
+arrive for that world wait in the loop, and go together in the next group: a thread, one read
+of each token and one transaction a group, not a command. Each is decided after the one before
+it, answered as if alone, and only once its group is durable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from hightable.api.access import existing, holder, may_send
+from hightable.api.errors import Refused
+from hightable.core import Outcome, Refusal, to_dict
+from hightable.errors import HightableError, StoreError
+from hightable.service import WorldService
+
+
+@dataclass(frozen=True)
+class Done:
+    """A command's answer: its outcome, with its events as the API shows them when accepted."""
+
+    outcome: Outcome
+    events: list[dict[str, object]] = field(default_factory=list)
+
+
+Answer = Done | Refused | Exception  # a failure: the store's (STORE-1), or unforeseen
+
+
+@dataclass
+class Sent:
+    raw: object  # the body, or a `DefaultAt` holding it with the door's clock (TIME-4)
+    by: object
+    token: str | None
+    answer: asyncio.Future[Answer]
+
+
+class Funnel:
+    """Each world's commands, gathered while its group before is committed."""
+
+    def __init__(self, service: WorldService) -> None:
+        self.service = service
+        self._waiting: dict[str, list[Sent]] = {}
+        self._draining: dict[str, asyncio.Task[None]] = {}
+
+    async def send(self, world: str, raw: object, by: object, token: str | None) -> Answer:
+        loop = asyncio.get_running_loop()
+        sent = Sent(raw, by, token, loop.create_future())
+        self._waiting.setdefault(world, []).append(sent)
+        if world not in self._draining:
+            self._draining[world] = loop.create_task(self._drain(world))
+        return await sent.answer
+
+    async def _drain(self, world: str) -> None:
+        """Commit the world's groups one after the other until none is waiting."""
+        loop = asyncio.get_running_loop()
+        group: list[Sent] = []
+        try:
+            while group := self._waiting.pop(world, []):
+                try:
+                    answers = await loop.run_in_executor(None, settle, self.service, world, group)
+                except Exception as error:  # each request fails with it, as if alone
+                    answers = [error] * len(group)
+                for sent, answer in zip(group, answers, strict=True):
+                    if not sent.answer.done():  # its client may have gone
+                        sent.answer.set_result(answer)
+                group = []
+        finally:
+            del self._draining[world]
+            for sent in group:  # stopped mid-commit (the server shutting down)
+                if not sent.answer.done():
+                    sent.answer.set_result(StoreError(f"world {world}: the server stopped"))
+
+
+def settle(service: WorldService, world: str, group: list[Sent]) -> list[Answer]:
+    """Check each command's token (each token read once), then decide and append those that
+    may be sent, in one group commit."""
+    holders = {
+        token: holder_or_refusal(service, world, token) for token in {s.token for s in group}
+    }
+    if not all(isinstance(who, str) for who in holders.values()):
+        # A token found is one of the world's, which exists then: its tokens go with it.
+        try:
+            existing(service, world)  # ID-3 comes before any refusal of the token
+        except Refused as refusal:
+            return [refusal] * len(group)
+    answers: list[Answer | None] = [None] * len(group)
+    allowed: list[int] = []
+    for index, sent in enumerate(group):
+        who = holders[sent.token]
+        try:
+            if isinstance(who, Refused):
+                raise who
+            may_send(who, world, [sent.by])
+        except Refused as refusal:
+            answers[index] = refusal
+            continue
+        allowed.append(index)
+    try:
+        outcomes = service.execute_group(world, [group[index].raw for index in allowed])
+    except HightableError as error:
+        outcomes = [error] * len(allowed)  # type: ignore[list-item]
+    for index, outcome in zip(allowed, outcomes, strict=True):
+        answers[index] = answer_of(service, world, outcome)
+    assert all(answer is not None for answer in answers)  # each refused or settled
+    return answers  # type: ignore[return-value]
+
+
+def holder_or_refusal(service: WorldService, world: str, token: str | None) -> str | None | Refused:
+    try:
+        return holder(service, world, token)
+    except Refused as refusal:
+        return refusal
+
+
+def answer_of(service: WorldService, world: str, outcome: Outcome | HightableError) -> Answer:
+    if isinstance(outcome, HightableError | Refusal):
+        return outcome if isinstance(outcome, HightableError) else Done(outcome)
+    try:  # a retry's events are read from the log (IDEM-1)
+        events = service.events_of(world, outcome)
+    except HightableError as error:
+        return error
+    return Done(outcome, [to_dict(event) for event in events])
