@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 import psycopg
@@ -14,11 +14,17 @@ from psycopg_pool import ConnectionPool
 
 from hightable.errors import StoreError
 from hightable.store.base import Closeable, driver_message, safe_url
-from hightable.store.dbapi import Connection, Cursor
+from hightable.store.dbapi import Connection, Cursor, Row
 from hightable.store.listening import CHANNEL, Listener
 from hightable.store.sql import SqlStore
 
 POOL_CONNECTIONS_MAX = 8  # per process: threads beyond it wait their turn for a connection
+# The type of each column written by `_insert_rows`, for its array.
+ARRAY_OF = {
+    **dict.fromkeys(("world", "at", "type", "hash", "name"), "text"),
+    "seq": "bigint",
+    "body": "bytea",
+}
 WORLD_LOCKS = 0x4854  # the first key of a world's advisory lock ("HT"); the second, its crc32
 
 
@@ -66,6 +72,19 @@ class PostgresStore(SqlStore):
 
     def _pipeline(self, connection: Connection) -> AbstractContextManager[object]:
         return connection.pipeline()  # type: ignore[attr-defined,no-any-return]
+
+    def _insert_rows(
+        self, cursor: Cursor, table: str, columns: Sequence[str], rows: Sequence[Row]
+    ) -> None:
+        """All the rows in one statement, a column an array: one statement to plan and send,
+        not one a row."""
+        if not rows:
+            return
+        arrays = ", ".join(f"%s::{ARRAY_OF[column]}[]" for column in columns)
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({arrays})",
+            [list(values) for values in zip(*rows, strict=True)],
+        )
 
     def _begin(self, cursor: Cursor, write: bool) -> None:
         if write:  # every read is one statement, its own transaction

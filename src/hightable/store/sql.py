@@ -228,12 +228,23 @@ class SqlStore(SqlAccess, SqlMentions, SqlSnapshots, EventStore):
                 raise Conflict(world, records[0].seq, records[0].seq) from None
             raise
 
+    def _insert_rows(
+        self, cursor: Cursor, table: str, columns: Sequence[str], rows: Sequence[Row]
+    ) -> None:
+        """Rows into a table: one statement a row (SQLite runs them in C, in process)."""
+        marks = ", ".join("?" * len(columns))
+        cursor.executemany(
+            self._sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"), rows
+        )
+
     def _announce(self, cursor: Cursor, world: str) -> None:
         """Tell the store's listeners of the append, at its commit (where the store can)."""
 
     def _insert(self, cursor: Cursor, world: str, records: Sequence[Record]) -> None:
-        cursor.executemany(
-            self._sql(f"INSERT INTO events (world, {COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"),
+        self._insert_rows(
+            cursor,
+            "events",
+            ("world", *COLUMNS.split(", ")),
             [(world, r.seq, r.at, r.type, r.body, r.hash) for r in records],
         )
         self._insert_mentions(cursor, world, records)

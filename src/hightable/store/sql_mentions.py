@@ -24,12 +24,15 @@ class SqlMentions:
     def _run(self, work: Callable[[Cursor], T], write: bool = False) -> T:
         raise NotImplementedError
 
+    def _insert_rows(
+        self, cursor: Cursor, table: str, columns: Sequence[str], rows: Sequence[Row]
+    ) -> None:
+        raise NotImplementedError
+
     def _insert_mentions(self, cursor: Cursor, world: str, records: Sequence[Record]) -> None:
         rows = [(world, name, seq) for r in records for seq, name in mention_rows(r.seq, r.body)]
         if rows:
-            cursor.executemany(
-                self._sql("INSERT INTO mentions (world, name, seq) VALUES (?, ?, ?)"), rows
-            )
+            self._insert_rows(cursor, "mentions", ("world", "name", "seq"), rows)
 
     def _backfill_mentions(self, cursor: Cursor) -> None:
         """Fill the index from the events a store held before it had one (migration 5)."""
@@ -51,9 +54,7 @@ class SqlMentions:
                 for at, name in mention_rows(as_int(row[1]), as_bytes(row[2]))
             ]
             if found:
-                cursor.executemany(
-                    self._sql("INSERT INTO mentions (world, name, seq) VALUES (?, ?, ?)"), found
-                )
+                self._insert_rows(cursor, "mentions", ("world", "name", "seq"), found)
             world, seq = str(rows[-1][0]), as_int(rows[-1][1])
 
     def mentioning(self, world: str, names: Sequence[str]) -> list[int]:
