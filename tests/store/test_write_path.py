@@ -10,7 +10,6 @@ from __future__ import annotations
 import random
 from typing import Any
 
-import msgspec
 import pytest
 
 import hightable.service.writing as service_module
@@ -22,38 +21,7 @@ from hightable.core.engine import APPLIERS
 from hightable.service import WorldService
 from hightable.store import open_store
 from hightable.storm.faults import FaultyStore
-
-START = "2019-05-17T17:00:00Z"
-
-
-def frozen(state: State | Refusal) -> bytes:
-    assert isinstance(state, State)
-    return msgspec.json.encode(state)
-
-
-def setup_world(service: WorldService) -> None:
-    assert not isinstance(service.create("w", START), Refusal)
-    for member in ("john", "winston", "sofia", "charon"):
-        outcome = service.execute(
-            "w", {"by": "table", "do": "register", "member": member, "name": member, "at": START}
-        )
-        assert isinstance(outcome, Accepted)
-    service.execute("w", {"by": "table", "do": "mint", "to": "john", "amount": 1000, "at": START})
-
-
-def random_command(rng: random.Random, index: int) -> dict[str, Any]:
-    members = ("john", "winston", "sofia", "charon")
-    kind = rng.randrange(4)
-    if kind == 0:
-        body = {"do": "transfer", "to": rng.choice(members), "amount": rng.randint(1, 30)}
-    elif kind == 1:
-        body = {"do": "post_contract", "contract": f"c{index}", "target": rng.choice(members)}
-        body["bounty"] = rng.randint(1, 50)
-    elif kind == 2:
-        body = {"do": "cancel_contract", "contract": f"c{rng.randrange(max(index, 1))}"}
-    else:
-        body = {"do": "aid", "member": rng.choice(members), "help": "a pistol"}
-    return {"by": rng.choice(members), "at": START, "cid": f"cid-{index}", **body}
+from writepath import START, frozen, inject_into, random_command, setup_world
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -87,21 +55,6 @@ def test_faults_anywhere_leave_the_process_holding_what_the_store_holds(
     assert faulty.injected > 10
     FIGURES.count("faults injected at decide, seal, append and commit", faulty.injected)
     assert WorldService(inner).verify("w").ok  # type: ignore[union-attr]
-
-
-def inject_into(
-    monkeypatch: pytest.MonkeyPatch, name: str, rng: random.Random, faulty: FaultyStore
-) -> None:
-    """Make the service's `name` (the core's decide or seal) raise a random fault now and then."""
-    real = getattr(service_module, name)
-
-    def sometimes_failing(*args: Any, **kwargs: Any) -> Any:
-        fault = faulty.maybe() if rng.random() < 0.3 else None
-        if fault:
-            raise fault
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(service_module, name, sometimes_failing)
 
 
 def test_a_command_that_cannot_be_sealed_is_refused_alone_and_stored_nowhere(

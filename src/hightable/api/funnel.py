@@ -61,8 +61,10 @@ class Funnel:
             while group := self._waiting.pop(world, []):
                 try:
                     answers = await loop.run_in_executor(None, settle, self.service, world, group)
-                except Exception as error:  # each request fails with it, as if alone
-                    answers = [error] * len(group)
+                except asyncio.CancelledError:
+                    raise  # the server is stopping: `finally` answers those waiting
+                except BaseException as error:  # noqa: B036  (each request fails with it)
+                    answers = [as_failure(error, world)] * len(group)
                 for sent, answer in zip(group, answers, strict=True):
                     if not sent.answer.done():  # its client may have gone
                         sent.answer.set_result(answer)
@@ -72,6 +74,16 @@ class Funnel:
             for sent in group:  # stopped mid-commit (the server shutting down)
                 if not sent.answer.done():
                     sent.answer.set_result(StoreError(f"world {world}: the server stopped"))
+
+
+def as_failure(error: BaseException, world: str) -> Exception:
+    """An exception to answer with: itself, or a store failure for one that would stop the
+    server's loop (KeyboardInterrupt, SystemExit) though raised in the funnel's thread. The
+    writer has dropped the world it held, whatever the failure: what the process holds is the
+    store's, and a retry under the same cid tells whether it was stored (IDEM-1)."""
+    if isinstance(error, Exception):
+        return error
+    return StoreError(f"world {world}: the commit failed ({type(error).__name__})")
 
 
 def settle(service: WorldService, world: str, group: list[Sent]) -> list[Answer]:

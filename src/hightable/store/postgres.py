@@ -25,6 +25,7 @@ ARRAY_OF = {
     "seq": "bigint",
     "body": "bytea",
 }
+POOL_WAIT_SECONDS = 8.0
 WORLD_LOCKS = 0x4854  # the first key of a world's advisory lock ("HT"); the second, its crc32
 
 
@@ -50,6 +51,9 @@ class PostgresStore(SqlStore):
             # Autocommit: a read is one statement, one round trip; a write opens its own
             # transaction (`_begin`), and a commit is sent only when one is open.
             kwargs={"connect_timeout": 10, "autocommit": True},
+            # A request that finds no connection within this fails (STORE-1) rather than
+            # hang: with the server down, /ready says so in seconds.
+            timeout=POOL_WAIT_SECONDS,
             open=False,
             name="hightable",
         )

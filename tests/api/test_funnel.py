@@ -1,0 +1,101 @@
+"""The funnel that commits commands sent one by one in groups: many at once, with faults of any
+type in the store, at deciding and at sealing, and the process still holds what the store
+holds, every acknowledged command is stored, and every request gets an answer."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from typing import Any
+
+import pytest
+
+from hightable.api.errors import Refused
+from hightable.api.funnel import Done, Funnel
+from hightable.core import Accepted, Refusal, Replayed, State
+from hightable.service import WorldService
+from hightable.store import open_store
+from hightable.storm.faults import FaultyStore
+from writepath import frozen, inject_into, random_command, setup_world
+
+
+def issue_table_token(service: WorldService) -> str:
+    return service.issue_token("w")
+
+
+async def send_all(funnel: Funnel, raws: list[dict[str, Any]], token: str) -> list[Any]:
+    """The commands sent at once, as many clients would: each waits for its own answer."""
+    return await asyncio.gather(
+        *(funnel.send("w", raw, raw["by"], token) for raw in raws), return_exceptions=True
+    )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_faults_in_a_group_leave_the_process_holding_what_the_store_holds(
+    seed: int, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(seed)
+    inner = open_store(f"sqlite:///{tmp_path / 'w.db'}" if seed % 2 else "memory://")
+    faulty = FaultyStore(inner, rng, rate=0.0)
+    service = WorldService(faulty, snapshot_every=7)  # type: ignore[arg-type]
+    setup_world(service)
+    token = issue_table_token(service)
+    faulty.rate = 0.2
+    inject_into(monkeypatch, "seal", rng, faulty)
+    inject_into(monkeypatch, "decide", rng, faulty)
+    funnel = Funnel(service)
+    acknowledged: set[str] = set()
+    answered = 0
+    for round_ in range(12):
+        raws = [random_command(rng, round_ * 100 + n) for n in range(rng.randint(1, 12))]
+        answers = asyncio.run(send_all(funnel, raws, token))
+        for raw, answer in zip(raws, answers, strict=True):
+            assert isinstance(answer, Done | Refused | Exception), answer
+            if isinstance(answer, Done) and isinstance(answer.outcome, Accepted | Replayed):
+                acknowledged.add(raw["cid"])
+                assert answer.events  # an acceptance shows what it appended
+            answered += 1
+        held = service.state("w")
+        fresh = WorldService(inner).state("w")
+        assert frozen(fresh) == frozen(held)
+        assert isinstance(fresh, State) and acknowledged <= set(fresh.cids)
+    assert answered > 12 and faulty.injected > 3
+    assert WorldService(inner).verify("w").ok  # type: ignore[union-attr]
+
+
+def test_one_group_decides_in_order_and_answers_each_as_if_alone() -> None:
+    """Three commands in one group: the second spends what the first gave, the third is
+    refused (COIN-2: not enough) without holding back the others; a wrong token is refused
+    on its own (ACCESS-1)."""
+    service = WorldService(open_store("memory://"))
+    setup_world(service)
+    token = issue_table_token(service)
+    at = "2019-05-17T17:00:00Z"
+    give = {"by": "john", "do": "transfer", "to": "sofia", "amount": 10, "at": at}
+    spend = {"by": "sofia", "do": "transfer", "to": "charon", "amount": 10, "at": at}
+    overspend = {"by": "charon", "do": "transfer", "to": "john", "amount": 999, "at": at}
+    funnel = Funnel(service)
+
+    async def at_once() -> list[Any]:
+        sends = [funnel.send("w", raw, raw["by"], token) for raw in (give, spend, overspend)]
+        sends.append(funnel.send("w", give, "john", "w.not-a-token"))
+        return await asyncio.gather(*sends)
+
+    first, second, third, stranger = asyncio.run(at_once())
+    assert isinstance(first.outcome, Accepted) and isinstance(second.outcome, Accepted)
+    assert isinstance(third.outcome, Refusal) and "COIN-2" == third.outcome.rule
+    assert isinstance(stranger, Refused) and "ACCESS-1" == stranger.refusal.rule
+    state = service.state("w")
+    assert isinstance(state, State) and 10 == state.balances["charon"]
+
+
+def test_a_world_that_does_not_exist_is_id_3_for_every_command_of_the_group() -> None:
+    service = WorldService(open_store("memory://"))
+    funnel = Funnel(service)
+    raw = {"by": "table", "do": "mint", "to": "john", "amount": 1}
+
+    async def at_once() -> list[Any]:
+        return await asyncio.gather(*(funnel.send("nowhere", raw, "table", None) for _ in "ab"))
+
+    answers = asyncio.run(at_once())
+    assert ["ID-3", "ID-3"] == [a.refusal.rule for a in answers]
