@@ -48,6 +48,7 @@ BODIES = (
     COMMANDS.map(lambda command: json.dumps(command).encode())
     | JSON.map(lambda value: json.dumps(value).encode())
     | st.binary(max_size=40)
+    | st.sampled_from([b"[" * 5000, b'{"a": ' * 3000, b"\xff\xfe{}", b"{}" * 2])
 )
 
 

@@ -107,6 +107,6 @@ def json_object(body: bytes) -> dict[str, Any] | None:
     """The body as FastAPI would read it (the standard library's JSON), if a JSON object."""
     try:
         value = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # the application names what is wrong with it
         return None
     return value if isinstance(value, dict) else None

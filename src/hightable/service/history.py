@@ -135,9 +135,10 @@ class History:
     def verify(self, world: str, progress: Progress | None = None) -> Verdict | Refusal:
         """CHAIN-1, CHAIN-2 and INVARIANT-1 over the stored log and its snapshots: the first
         record whose bytes, order or consequences are wrong."""
-        recorded = self.store.recorded_head(world)
-        if recorded is None:
-            return no_world(world)
-        records, snapshots = self.store.read(world), self.store.snapshots(world)
-        mentions = self.store.mentions(world)
-        return audit(world, records, snapshots, recorded, progress, mentions)
+        with self.store.reading(world):  # appends made meanwhile: whole, or not at all
+            recorded = self.store.recorded_head(world)
+            if recorded is None:
+                return no_world(world)
+            records, snapshots = self.store.read(world), self.store.snapshots(world)
+            mentions = self.store.mentions(world)
+            return audit(world, records, snapshots, recorded, progress, mentions)

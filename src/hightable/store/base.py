@@ -106,6 +106,12 @@ class EventLog(ABC):
         Only a courtesy: the seq each append names stays what keeps the log whole."""
         return nullcontext()
 
+    def reading(self, world: str) -> AbstractContextManager[object]:
+        """Every read of the world made inside sees the store as at one moment, so that an
+        append committed meanwhile is seen whole or not at all (what `verify` reads: a head,
+        a log and an index read apart could disagree, and look tampered with)."""
+        return nullcontext()
+
     def listen(self, appended: Callable[[str | None], None]) -> Closeable | None:
         """Have `appended(world)` called whenever any process appends to a world of this store
         (`appended(None)`: some may have been missed, look at every world), until closed; None

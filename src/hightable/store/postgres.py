@@ -90,9 +90,11 @@ class PostgresStore(SqlStore):
             [list(values) for values in zip(*rows, strict=True)],
         )
 
-    def _begin(self, cursor: Cursor, write: bool) -> None:
-        if write:  # every read is one statement, its own transaction
+    def _begin(self, cursor: Cursor, write: bool, snapshot: bool = False) -> None:
+        if write:  # every other read is one statement, its own transaction
             cursor.execute("BEGIN")
+        elif snapshot:
+            cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
     def _lock_schema(self, cursor: Cursor) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('hightable schema'))")

@@ -84,6 +84,9 @@ class ShardedStore(EventStore):
     def writing(self, world: str) -> AbstractContextManager[object]:
         return self.shard(world).writing(world)
 
+    def reading(self, world: str) -> AbstractContextManager[object]:
+        return self.shard(world).reading(world)
+
     def listen(self, appended: Callable[[str | None], None]) -> Closeable | None:
         """Every shard's appends, told to one listener (a NOTIFY comes from the world's shard)."""
         return Listeners([shard.listen(appended) for shard in self.shards])

@@ -56,8 +56,9 @@ class SqlStore(SqlAccess, SqlMentions, SqlSnapshots, EventStore):
     def _connect(self) -> Connection:
         raise NotImplementedError
 
-    def _begin(self, cursor: Cursor, write: bool) -> None:
-        """Open a transaction (a write one takes whatever lock serializes writers)."""
+    def _begin(self, cursor: Cursor, write: bool, snapshot: bool = False) -> None:
+        """Open a transaction (a write one takes whatever lock serializes writers; a
+        `snapshot` one sees the store as at its first read, to its end)."""
 
     def _write_lock(self) -> AbstractContextManager[object]:
         """Held around each write transaction: where writers wait their turn."""
@@ -82,7 +83,9 @@ class SqlStore(SqlAccess, SqlMentions, SqlSnapshots, EventStore):
         return nullcontext()
 
     @contextmanager
-    def _transaction(self, write: bool = True, pipelined: bool = False) -> Iterator[Cursor]:
+    def _transaction(
+        self, write: bool = True, pipelined: bool = False, snapshot: bool = False
+    ) -> Iterator[Cursor]:
         joined: Connection | None = getattr(self._local, "open", None)
         if joined is not None:
             # A read made while this thread's transaction is under way (a fork reading its
@@ -94,7 +97,7 @@ class SqlStore(SqlAccess, SqlMentions, SqlSnapshots, EventStore):
             try:
                 with self._pipeline(connection) if pipelined else nullcontext():
                     cursor = connection.cursor()
-                    self._begin(cursor, write)
+                    self._begin(cursor, write, snapshot)
                     yield cursor
                     connection.commit()
             except BaseException:
@@ -131,6 +134,15 @@ class SqlStore(SqlAccess, SqlMentions, SqlSnapshots, EventStore):
         try:
             with self._transaction(write, pipelined) as cursor:
                 return work(cursor)
+        except self.driver_errors as error:
+            raise StoreError(f"{safe_url(self.url)}: {driver_message(error)}") from error
+
+    @contextmanager
+    def reading(self, world: str) -> Iterator[None]:
+        """One read transaction, which the reads made inside join (`_transaction`)."""
+        try:
+            with self._transaction(write=False, snapshot=True):
+                yield
         except self.driver_errors as error:
             raise StoreError(f"{safe_url(self.url)}: {driver_message(error)}") from error
 

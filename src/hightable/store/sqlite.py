@@ -39,9 +39,10 @@ class SqliteStore(SqlStore):
             raise StoreError(f"{self.url}: {driver_message(error)}") from error
         return _Autocommit(connection)
 
-    def _begin(self, cursor: Cursor, write: bool) -> None:
+    def _begin(self, cursor: Cursor, write: bool, snapshot: bool = False) -> None:
         # IMMEDIATE takes the write lock at once: writers queue instead of failing mid-way.
-        # A read takes no lock: in WAL mode it sees the last commit while a writer writes.
+        # A read takes no lock: in WAL mode it sees the last commit while a writer writes,
+        # and keeps seeing it to the end of its transaction.
         cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
     def _write_lock(self) -> AbstractContextManager[object]:
