@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager
 
 import psycopg
 import psycopg.errors
@@ -110,20 +110,31 @@ class PostgresStore(SqlStore):
 
     @contextmanager
     def _world_lock(self, world: str) -> Iterator[None]:
-        """A session advisory lock on the world, on a connection this thread keeps (and runs
-        its transactions on) until it lets the lock go; released by PostgreSQL if the process
-        dies. A thread that takes a second lock takes it on the same session (locks stack)."""
+        """The world's lock: a transaction this thread opens on a connection it keeps, holding
+        an advisory lock on the world that PostgreSQL lets go at the transaction's end. The
+        reads that catch the world up join it, and the append commits it, lock and all: no
+        round trip of its own to let the lock go. Released by PostgreSQL if the process dies.
+        A second world's lock taken meanwhile joins the same transaction."""
         key = (WORLD_LOCKS, zlib.crc32(world.encode()) - 2**31)
-        pinned: psycopg.Connection[object] | None = getattr(self._pinned, "connection", None)
+        held: psycopg.Connection[object] | None = getattr(self._local, "open", None)
         try:
-            with nullcontext(pinned) if pinned else self._pool.connection() as connection:
-                connection.execute("SELECT pg_advisory_lock(%s, %s)", key)
+            if held is not None and getattr(self._local, "held", False):
+                held.execute("SELECT pg_advisory_xact_lock(%s, %s)", key)
+                yield
+                return
+            with self._pool.connection() as connection:
+                with connection.pipeline():  # one round trip for both
+                    connection.execute("BEGIN")
+                    connection.execute("SELECT pg_advisory_xact_lock(%s, %s)", key)
                 self._pinned.connection = connection
+                self._local.open, self._local.held = connection, True
                 try:
                     yield
                 finally:
-                    self._pinned.connection = pinned
-                    _unlock(connection, key)
+                    self._pinned.connection = None
+                    if self._local.open is connection:  # no write ended it: let the lock go
+                        self._local.open, self._local.held = None, False
+                        _release(connection)
         except psycopg.Error as error:
             raise StoreError(f"{safe_url(self.url)}: {driver_message(error)}") from error
 
@@ -131,10 +142,9 @@ class PostgresStore(SqlStore):
         self._pool.close()
 
 
-def _unlock(connection: psycopg.Connection[object], key: tuple[int, int]) -> None:
+def _release(connection: psycopg.Connection[object]) -> None:
     try:
-        connection.rollback()  # nothing to roll back, unless a write failed half-way
-        connection.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+        connection.rollback()  # reads alone, or a write that failed: nothing to keep
     except BaseException:
         connection.close()  # the session's end lets the lock go
         raise

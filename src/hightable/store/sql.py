@@ -87,9 +87,13 @@ class SqlStore(SqlAccess, SqlMentions, SqlSnapshots, EventStore):
         self, write: bool = True, pipelined: bool = False, snapshot: bool = False
     ) -> Iterator[Cursor]:
         joined: Connection | None = getattr(self._local, "open", None)
+        if joined is not None and write and getattr(self._local, "held", False):
+            yield from self._ending_held(joined, pipelined)
+            return
         if joined is not None:
             # A read made while this thread's transaction is under way (a fork reading its
-            # source as it writes) joins that transaction: one connection holds one at a time.
+            # source as it writes, a writer catching up under the world's lock) joins that
+            # transaction: one connection holds one at a time.
             yield joined.cursor()
             return
         with self._write_lock() if write else nullcontext(), self._connected() as connection:
@@ -107,6 +111,19 @@ class SqlStore(SqlAccess, SqlMentions, SqlSnapshots, EventStore):
                 raise
             finally:
                 self._local.open = None
+
+    def _ending_held(self, connection: Connection, pipelined: bool) -> Iterator[Cursor]:
+        """A write in the transaction `writing` holds open (where a store holds a world's lock
+        in one): it commits that transaction, and the lock with it, before it returns."""
+        try:
+            with self._pipeline(connection) if pipelined else nullcontext():
+                yield connection.cursor()
+                connection.commit()
+        except BaseException:
+            self._rollback(connection)
+            raise
+        finally:
+            self._local.open, self._local.held = None, False
 
     def _forget(self, connection: Connection) -> None:
         if getattr(self._local, "connection", None) is connection:
