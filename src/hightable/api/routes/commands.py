@@ -64,11 +64,11 @@ async def command_answer(
     its events once durable; a refusal or a failure raised, for the handlers to answer."""
     by = command.get("by")
     note(world=world, command=str(command.get("do"))[:80])
-    if isinstance(by, str):
-        note(actor=by[:80])
     answer = await funnel.send(world, defaulting_at(command, wall_clock()), by, token)
     if not isinstance(answer, Done):
-        raise answer
+        raise answer  # refused at the door (ACCESS-1, ACCESS-2, ID-3), or a failure
+    if isinstance(by, str):
+        note(actor=by[:80])  # the token may act as `by`
     if isinstance(answer.outcome, Refusal):
         raise Refused(answer.outcome)
     kind = outcome_kind(answer.outcome)
