@@ -73,12 +73,18 @@ class Metrics(Observer):
         GROUP_SIZE.observe(commands)
 
 
+_gauged: list[tuple[int, int, int]] = []  # what this process's gauges were last set to
+
+
 def refresh(service: WorldService) -> None:
-    """Set the gauges of this process (after each request, and before a scrape)."""
-    held, timelines = service.held_count()
-    HELD_WORLDS.set(held)
-    TIMELINES.set(timelines)
-    FEED_SUBSCRIBERS.set(feed.subscribers())
+    """Set the gauges of this process (after each request, and before a scrape), when they
+    changed: with several workers each setting is a write to a shared file."""
+    values = (*service.held_count(), feed.subscribers())
+    if _gauged[-1:] == [values]:
+        return
+    _gauged[:] = [values]
+    for gauge, value in zip((HELD_WORLDS, TIMELINES, FEED_SUBSCRIBERS), values, strict=True):
+        gauge.set(value)
 
 
 def exposition(service: WorldService) -> tuple[bytes, str]:
