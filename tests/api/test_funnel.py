@@ -10,10 +10,13 @@ from typing import Any
 
 import pytest
 
+from databases import postgres_schema
 from hightable.api.errors import Refused
 from hightable.api.funnel import Done, Funnel
 from hightable.core import Accepted, Refusal, Replayed, State
 from hightable.service import WorldService
+from hightable.service.clock import DefaultAt
+from hightable.service.observer import Observer
 from hightable.store import open_store
 from hightable.storm.faults import FaultyStore
 from writepath import frozen, inject_into, random_command, setup_world
@@ -99,3 +102,66 @@ def test_a_world_that_does_not_exist_is_id_3_for_every_command_of_the_group() ->
 
     answers = asyncio.run(at_once())
     assert ["ID-3", "ID-3"] == [a.refusal.rule for a in answers]
+
+
+def test_a_retry_without_at_in_the_group_of_its_first_is_replayed() -> None:
+    """Two sends of one command under one cid, without `at`, a second apart on the door's
+    clock, committed in one group: the retry takes the first's instant and is replayed
+    (IDEM-1, TIME-4), as it is when the first was committed in a group before it."""
+    service = WorldService(open_store("memory://"))
+    setup_world(service)
+    token = issue_table_token(service)
+    funnel = Funnel(service)
+    raw = {"by": "john", "do": "transfer", "to": "sofia", "amount": 1, "cid": "once"}
+    sent = [DefaultAt(raw, "2026-12-01T18:00:00Z"), DefaultAt(raw, "2026-12-01T18:00:01Z")]
+
+    async def at_once() -> list[Any]:
+        return await asyncio.gather(*(funnel.send("w", s, "john", token) for s in sent))
+
+    first, retry = asyncio.run(at_once())
+    assert isinstance(first.outcome, Accepted)
+    assert isinstance(retry, Done) and isinstance(retry.outcome, Replayed), retry
+    assert first.events == retry.events
+    state = service.state("w")
+    assert isinstance(state, State) and 1 == state.balances["sofia"]
+
+
+def test_a_world_id_no_store_holds_is_id_3_before_any_token_is_looked_up() -> None:
+    """A world's id that is no slug (here a NUL, which PostgreSQL keeps in no text) with a
+    token naming it, through the route (`?token=`): refused as no such world (ID-3), as it
+    was before commands were gathered in groups, never a failure of the store."""
+    with postgres_schema() as url, open_store(url) as store:
+        funnel = Funnel(WorldService(store))
+        raw = {"by": "table", "do": "mint", "to": "john", "amount": 1}
+
+        async def sent() -> Any:
+            return await funnel.send("\x00", raw, "table", "\x00.token")
+
+        answer = asyncio.run(sent())
+    assert isinstance(answer, Refused) and "ID-3" == answer.refusal.rule, answer
+
+
+class Groups(Observer):
+    def __init__(self) -> None:
+        self.sizes: list[int] = []
+
+    def group_committed(self, seconds: float, commands: int) -> None:
+        self.sizes.append(commands)
+
+
+def test_a_group_refused_whole_by_access_commits_no_group() -> None:
+    """Every command of the group refused for its token: each answered ACCESS-1, and no group
+    is committed (none counted, of no command), the world neither locked nor loaded for it."""
+    groups = Groups()
+    service = WorldService(open_store("memory://"), observer=groups)
+    setup_world(service)
+    funnel = Funnel(service)
+    raw = {"by": "table", "do": "mint", "to": "john", "amount": 1, "at": "2019-05-17T17:00:00Z"}
+    before = list(groups.sizes)
+
+    async def at_once() -> list[Any]:
+        return await asyncio.gather(*(funnel.send("w", raw, "table", "w.nope") for _ in "abc"))
+
+    answers = asyncio.run(at_once())
+    assert ["ACCESS-1"] * 3 == [a.refusal.rule for a in answers]
+    assert before == groups.sizes

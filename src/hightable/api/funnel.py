@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 
 from hightable.api.access import existing, holder, may_send
 from hightable.api.errors import Refused
+from hightable.api.requestlog import note
 from hightable.core import Outcome, Refusal, to_dict
+from hightable.core.commands import is_slug
 from hightable.errors import HightableError, StoreError
 from hightable.service import WorldService
+from hightable.service.lookup import no_world
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,9 @@ class Sent:
     by: object
     token: str | None
     answer: asyncio.Future[Answer]
+    # Who acted, for the access log: the sender once its token may send as it, else who the
+    # token acts as (if any); never a `by` the token was refused for.
+    actor: str | None = None
 
 
 class Funnel:
@@ -51,7 +57,10 @@ class Funnel:
         self._waiting.setdefault(world, []).append(sent)
         if world not in self._draining:
             self._draining[world] = loop.create_task(self._drain(world))
-        return await sent.answer
+        answer = await sent.answer
+        if sent.actor is not None:  # noted here, in the request's context, not the thread's
+            note(actor=sent.actor)
+        return answer
 
     async def _drain(self, world: str) -> None:
         """Commit the world's groups one after the other until none is waiting."""
@@ -89,6 +98,8 @@ def as_failure(error: BaseException, world: str) -> Exception:
 def settle(service: WorldService, world: str, group: list[Sent]) -> list[Answer]:
     """Check each command's token (each token read once), then decide and append those that
     may be sent, in one group commit."""
+    if not is_slug(world):  # no world has that id; it never reaches the store (ID-3)
+        return [Refused(no_world(world))] * len(group)
     holders = {
         token: holder_or_refusal(service, world, token) for token in {s.token for s in group}
     }
@@ -105,11 +116,16 @@ def settle(service: WorldService, world: str, group: list[Sent]) -> list[Answer]
         try:
             if isinstance(who, Refused):
                 raise who
+            sent.actor = who
             may_send(who, world, [sent.by])
         except Refused as refusal:
             answers[index] = refusal
             continue
+        if isinstance(sent.by, str):
+            sent.actor = sent.by[:80]
         allowed.append(index)
+    if not allowed:  # every one refused: the world is neither locked nor loaded
+        return answers  # type: ignore[return-value]
     try:
         outcomes = service.execute_group(world, [group[index].raw for index in allowed])
     except HightableError as error:

@@ -291,16 +291,19 @@ class Writer:
         invariants after each accepted one (INVARIANT-1) and seal its events."""
         plan, state = Plan(), loaded.state
         prev = bytes.fromhex(loaded.head.hash)
+        planned: dict[int, Event] = {}  # accepted earlier in this group, not yet stored
+
+        def recall(seq: int) -> Event | None:
+            # A retry in the group of its first finds the first here, not yet in the log.
+            return planned[seq] if seq in planned else self._recall(world, seq)
+
         for index, sent in enumerate(commands):
-            if isinstance(sent, DefaultAt):
-                command = sent.parse(state, lambda seq: self._recall(world, seq))
-            else:
-                command = sent
+            command = sent.parse(state, recall) if isinstance(sent, DefaultAt) else sent
             if index in faults or isinstance(command, Refusal):
                 plan.outcomes.append(faults.get(index) or command)  # type: ignore[arg-type]
                 continue
             try:
-                outcome = decide(state, command, lambda seq: self._recall(world, seq))
+                outcome = decide(state, command, recall)
                 if isinstance(outcome, Accepted):
                     evolve_all(state, outcome.events)
                     broken = check_ledger(state)
@@ -310,6 +313,7 @@ class Writer:
                     records = seal(outcome.events, prev)
                     prev = bytes.fromhex(records[-1].hash)
                     plan.records += records
+                    planned.update((event.seq, event) for event in outcome.events)
             except Exception as error:
                 if isinstance(error, _Faulted):
                     raise

@@ -64,8 +64,6 @@ async def command_answer(
     its events once durable; a refusal or a failure raised, for the handlers to answer."""
     by = command.get("by")
     note(world=world, command=str(command.get("do"))[:80])
-    if isinstance(by, str):
-        note(actor=by[:80])
     answer = await funnel.send(world, defaulting_at(command, wall_clock()), by, token)
     if not isinstance(answer, Done):
         raise answer
