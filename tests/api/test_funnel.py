@@ -165,3 +165,44 @@ def test_a_group_refused_whole_by_access_commits_no_group() -> None:
     answers = asyncio.run(at_once())
     assert ["ACCESS-1"] * 3 == [a.refusal.rule for a in answers]
     assert before == groups.sizes
+
+
+def test_a_failure_of_one_command_or_of_the_commit_leaves_the_others_their_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each command of a group is answered as if alone: the events of one that cannot be read
+    back fail it alone, the others answered with theirs; a commit that fails in an unforeseen
+    way fails the commands it held, not those refused before it for their token."""
+    service = WorldService(open_store("memory://"))
+    setup_world(service)
+    token = issue_table_token(service)
+    funnel = Funnel(service)
+    at = "2019-05-17T17:00:00Z"
+    raws = [
+        {"by": "john", "do": "transfer", "to": "sofia", "amount": n, "at": at} for n in (1, 2, 3)
+    ]
+    real_events_of = service.events_of
+
+    def events_of(world: str, outcome: Any) -> Any:
+        if outcome.events[0].amount == 2:  # type: ignore[union-attr]
+            raise RuntimeError("this command's events could not be read")
+        return real_events_of(world, outcome)
+
+    monkeypatch.setattr(service, "events_of", events_of)
+
+    async def at_once(tokens: list[str]) -> list[Any]:
+        sends = [funnel.send("w", raw, "john", t) for raw, t in zip(raws, tokens, strict=True)]
+        return await asyncio.gather(*sends)
+
+    first, second, third = asyncio.run(at_once([token] * 3))
+    assert isinstance(first, Done) and isinstance(first.outcome, Accepted)
+    assert isinstance(second, RuntimeError)
+    assert isinstance(third, Done) and isinstance(third.outcome, Accepted)
+
+    def failing(world: str, raws: list[object]) -> list[Any]:
+        raise RuntimeError("the commit failed unforeseen")
+
+    monkeypatch.setattr(service, "execute_group", failing)
+    first, stranger, third = asyncio.run(at_once([token, "w.not-a-token", token]))
+    assert isinstance(first, RuntimeError) and isinstance(third, RuntimeError)
+    assert isinstance(stranger, Refused) and "ACCESS-1" == stranger.refusal.rule

@@ -16,7 +16,7 @@ from hightable.api.errors import Refused
 from hightable.api.requestlog import note
 from hightable.core import Outcome, Refusal, to_dict
 from hightable.core.commands import is_slug
-from hightable.errors import HightableError, StoreError
+from hightable.errors import StoreError
 from hightable.service import WorldService
 from hightable.service.lookup import no_world
 
@@ -128,8 +128,8 @@ def settle(service: WorldService, world: str, group: list[Sent]) -> list[Answer]
         return answers  # type: ignore[return-value]
     try:
         outcomes = service.execute_group(world, [group[index].raw for index in allowed])
-    except HightableError as error:
-        outcomes = [error] * len(allowed)  # type: ignore[list-item]
+    except Exception as error:  # the store's, or unforeseen: the commands refused keep theirs
+        return [error if answer is None else answer for answer in answers]
     for index, outcome in zip(allowed, outcomes, strict=True):
         answers[index] = answer_of(service, world, outcome)
     assert all(answer is not None for answer in answers)  # each refused or settled
@@ -143,11 +143,11 @@ def holder_or_refusal(service: WorldService, world: str, token: str | None) -> s
         return refusal
 
 
-def answer_of(service: WorldService, world: str, outcome: Outcome | HightableError) -> Answer:
-    if isinstance(outcome, HightableError | Refusal):
-        return outcome if isinstance(outcome, HightableError) else Done(outcome)
+def answer_of(service: WorldService, world: str, outcome: Outcome) -> Answer:
+    if isinstance(outcome, Refusal):
+        return Done(outcome)
     try:  # a retry's events are read from the log (IDEM-1)
         events = service.events_of(world, outcome)
-    except HightableError as error:
+    except Exception as error:  # this command's answer alone: the others' stand
         return error
     return Done(outcome, [to_dict(event) for event in events])
