@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import random
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,7 +21,7 @@ from hightable.service.clock import DefaultAt
 from hightable.service.observer import Observer
 from hightable.store import open_store
 from hightable.storm.faults import FaultyStore
-from writepath import frozen, inject_into, random_command, setup_world
+from writepath import START, frozen, inject_into, random_command, setup_world
 
 
 def issue_table_token(service: WorldService) -> str:
@@ -199,10 +201,52 @@ def test_a_failure_of_one_command_or_of_the_commit_leaves_the_others_their_answe
     assert isinstance(second, RuntimeError)
     assert isinstance(third, Done) and isinstance(third.outcome, Accepted)
 
-    def failing(world: str, raws: list[object]) -> list[Any]:
+    def failing(world: str, admit: Callable[[], list[object]]) -> list[Any]:
+        admit()
         raise RuntimeError("the commit failed unforeseen")
 
     monkeypatch.setattr(service, "execute_group", failing)
     first, stranger, third = asyncio.run(at_once([token, "w.not-a-token", token]))
     assert isinstance(first, RuntimeError) and isinstance(third, RuntimeError)
     assert isinstance(stranger, Refused) and "ACCESS-1" == stranger.refusal.rule
+
+
+@pytest.mark.parametrize("when", ["as the group waits for the lock", "once tokens are read"])
+def test_a_group_is_never_appended_to_a_world_made_again_since_its_tokens_were_read(
+    when: str,
+) -> None:
+    """Another process deletes the world and makes it again under its id while a group is on
+    its way: the group lands in the world its tokens are of (and goes with it), or its tokens
+    are refused (ACCESS-1); never is it appended to the new world, which holds nothing its
+    own tokens did not send."""
+    with postgres_schema() as url, open_store(url) as store, open_store(url) as other_store:
+        here, there = WorldService(store), WorldService(other_store)
+        setup_world(here)
+        token = issue_table_token(here)
+        remade: list[threading.Thread] = []
+
+        def remake() -> None:
+            assert there.delete("w")
+            assert not isinstance(there.create("w", START), Refusal)
+
+        def remaking(real: Callable[..., Any]) -> Callable[..., Any]:
+            def first_remade(*args: Any) -> Any:
+                if not remade:
+                    remade.append(threading.Thread(target=remake))
+                    remade[0].start()
+                    remade[0].join(timeout=1)  # it waits for the group's lock, if one is held
+                return real(*args)
+
+            return first_remade
+
+        if when == "once tokens are read":  # the world is loaded after the tokens are read
+            here.writer.loader.load = remaking(here.writer.loader.load)  # type: ignore[method-assign]
+        else:
+            store.writing = remaking(store.writing)  # type: ignore[method-assign]
+        raw = {"by": "table", "do": "register", "member": "marcus", "name": "Marcus", "at": START}
+        answer = asyncio.run(Funnel(here).send("w", raw, "table", token))
+        remade[0].join()
+        made_again = WorldService(other_store).state("w")
+    assert isinstance(made_again, State) and "marcus" not in made_again.members
+    refused = isinstance(answer, Refused) and "ACCESS-1" == answer.refusal.rule
+    assert refused or isinstance(answer, Done) and isinstance(answer.outcome, Accepted), answer

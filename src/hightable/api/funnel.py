@@ -100,6 +100,30 @@ def settle(service: WorldService, world: str, group: list[Sent]) -> list[Answer]
     may be sent, in one group commit."""
     if not is_slug(world):  # no world has that id; it never reaches the store (ID-3)
         return [Refused(no_world(world))] * len(group)
+    answers: list[Answer | None] = [None] * len(group)
+    allowed: list[int] = []
+
+    def admit() -> list[object]:
+        # Under the world's write lock, which deleting a world takes too: the tokens are read
+        # of the very world the group is appended to, never of one deleted since.
+        allowed.extend(admitted(service, world, group, answers))
+        return [group[index].raw for index in allowed]
+
+    try:
+        outcomes = service.execute_group(world, admit)
+    except Exception as error:  # the store's, or unforeseen: the commands refused keep theirs
+        return [error if answer is None else answer for answer in answers]
+    for index, outcome in zip(allowed, outcomes, strict=True):
+        answers[index] = answer_of(service, world, outcome)
+    assert all(answer is not None for answer in answers)  # each refused or settled
+    return answers  # type: ignore[return-value]
+
+
+def admitted(
+    service: WorldService, world: str, group: list[Sent], answers: list[Answer | None]
+) -> list[int]:
+    """The indexes of the commands whose token may send them; each other one's refusal is put
+    in `answers`."""
     holders = {
         token: holder_or_refusal(service, world, token) for token in {s.token for s in group}
     }
@@ -108,8 +132,8 @@ def settle(service: WorldService, world: str, group: list[Sent]) -> list[Answer]
         try:
             existing(service, world)  # ID-3 comes before any refusal of the token
         except Refused as refusal:
-            return [refusal] * len(group)
-    answers: list[Answer | None] = [None] * len(group)
+            answers[:] = [refusal] * len(group)
+            return []
     allowed: list[int] = []
     for index, sent in enumerate(group):
         who = holders[sent.token]
@@ -124,16 +148,7 @@ def settle(service: WorldService, world: str, group: list[Sent]) -> list[Answer]
         if isinstance(sent.by, str):
             sent.actor = sent.by[:80]
         allowed.append(index)
-    if not allowed:  # every one refused: the world is neither locked nor loaded
-        return answers  # type: ignore[return-value]
-    try:
-        outcomes = service.execute_group(world, [group[index].raw for index in allowed])
-    except Exception as error:  # the store's, or unforeseen: the commands refused keep theirs
-        return [error if answer is None else answer for answer in answers]
-    for index, outcome in zip(allowed, outcomes, strict=True):
-        answers[index] = answer_of(service, world, outcome)
-    assert all(answer is not None for answer in answers)  # each refused or settled
-    return answers  # type: ignore[return-value]
+    return allowed
 
 
 def holder_or_refusal(service: WorldService, world: str, token: str | None) -> str | None | Refused:

@@ -185,12 +185,16 @@ class Writer:
         observe_outcomes(self.observer, batch.outcomes)
         return batch
 
-    def execute_group(self, world: str, raws: list[object]) -> list[Outcome]:
+    def execute_group(self, world: str, admit: Callable[[], list[object]]) -> list[Outcome]:
         """Commands sent one by one and gathered by the door while the world's last group was
         being committed: each decided after the one before, all in one transaction, each
-        answered as if alone (one refused never holds back the others)."""
+        answered as if alone (one refused never holds back the others). `admit` gives those
+        that may be sent, asked under the world's write lock (which a deletion takes too)."""
         started = time.perf_counter()
         with self.held.using(world) as held, self._writing(world):
+            raws = admit()
+            if not raws:  # every one refused: nothing to load, decide or count
+                return []
             try:
                 batch = self._execute_locked(world, held, raws, False)
             except HightableError:
