@@ -153,7 +153,7 @@ class Groups(Observer):
 
 def test_a_group_refused_whole_by_access_commits_no_group() -> None:
     """Every command of the group refused for its token: each answered ACCESS-1, and no group
-    is committed (none counted, of no command), the world neither locked nor loaded for it."""
+    is committed (none counted, of no command), the world not loaded for it."""
     groups = Groups()
     service = WorldService(open_store("memory://"), observer=groups)
     setup_world(service)
