@@ -15,6 +15,7 @@ suggested_word_length_max = 100
 
 # -- what an HTTP request may hold ------------------------------------------------------------
 body_bytes_max = 1_048_576  # a request body: 1 MiB
+head_bytes_max = 16_384  # a request's line and headers (h11's bound, kept with httptools)
 batch_length_max = 1_000  # commands in one batch
 page_events_max = 1_000  # events in one page of the log
 page_entries_max = 1_000  # entries of each section in one page of the view

@@ -151,3 +151,16 @@ def test_access_and_existence_are_answered_alike(client: httpx.Client) -> None:
     )
     assert (404, "ID-3") == (ghost.status_code, ghost.json()["rule"])
     assert ghost.json() == ghost_route.json()
+
+
+def test_a_body_nested_past_any_parser_is_answered_alike(client: httpx.Client) -> None:
+    """A command whose extra field nests arrays deep: near Python's recursion limit the route's
+    parser, deeper in the stack, gave up where the short way's did not, and deeper still the
+    short way failed (500, RecursionError). Both answer alike, never a 500."""
+    door, route = twins(client)
+    for depth in (200, 300, 960, 970, 990, 2_000, 100_000):
+        command = '{"by": "table", "do": "mint", "to": "john", "amount": 1, "at": "%s", "x": %s}'
+        body = (command % ("2019-05-17T18:00:00Z", "[" * depth + "]" * depth)).encode()
+        by_door, by_route = short_way(door, body), the_route(route, body)
+        assert seen(by_door, door) == seen(by_route, route), depth
+        assert 422 == by_door.status_code, (depth, by_door.text)

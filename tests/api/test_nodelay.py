@@ -60,3 +60,38 @@ def test_round_trips_to_two_workers_take_milliseconds_not_a_delayed_ack(tmp_path
     FIGURES.parent.mkdir(parents=True, exist_ok=True)
     FIGURES.write_text(json.dumps({"two_workers_round_trip_median_ms": median_ms}) + "\n")
     assert median_ms < 40, f"median round trip {median_ms:.1f} ms: a delayed ACK?"
+
+
+def sent_head(base: str, header_bytes: int) -> tuple[int, bytes]:
+    """A GET /health whose one header holds `header_bytes`, sent in pieces: how many bytes of
+    the head went out before the server closed, and what it answered (b"" for none)."""
+    host, port = base.removeprefix("http://").split(":")
+    head = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * header_bytes + b"\r\n\r\n"
+    sent = 0
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        try:
+            for start in range(0, len(head), 16_384):
+                sock.sendall(head[start : start + 16_384])
+                sent = start + len(head[start : start + 16_384])
+            answer = sock.recv(1024)
+        except (BrokenPipeError, ConnectionResetError):
+            answer = b""
+    return sent, answer
+
+
+def test_a_request_head_is_bounded_as_h11_bounded_it(tmp_path: Path) -> None:
+    """httptools keeps a header however long until it ends: a head of many MiB was read whole
+    into the worker's memory. One past 16 KiB is refused (431, LIMIT-1) and its connection
+    closed."""
+    process, base = start_server(f"sqlite:///{tmp_path / 'hightable.db'}")
+    try:
+        sent, answer = sent_head(base, 8 * 1024)
+        assert answer.startswith(b"HTTP/1.1 200"), answer
+        sent, answer = sent_head(base, 8 * 1024 * 1024)
+        assert sent < 8 * 1024 * 1024 or answer.startswith(b"HTTP/1.1 431"), (sent, answer)
+        assert not answer.startswith(b"HTTP/1.1 200")
+        assert 200 == httpx.get(f"{base}/health", timeout=30).status_code  # the worker serves on
+        refused = httpx.get(f"{base}/health", headers={"X-Big": "a" * 20_000}, timeout=30)
+        assert (431, "LIMIT-1") == (refused.status_code, refused.json()["rule"])
+    finally:
+        stop_server(process)

@@ -60,6 +60,46 @@ def test_one_json_line_per_request_and_never_a_token(logged: tuple[str, object])
     assert ["ACCESS-1"] == [line["rule"] for line in mine if line["status"] == 401]
 
 
+def test_a_command_refused_for_its_token_logs_who_the_token_is_never_the_by_it_claimed(
+    logged: tuple[str, object],
+) -> None:
+    """The log's actor is who acted: for a command its token may not send, who the token acts
+    as (john's token claiming winston), or no one (no token), never the `by` it claimed."""
+    base, process = logged
+    with httpx.Client(base_url=base, timeout=30) as client:
+        world = World(client)
+        for member in ("john", "winston"):
+            assert (
+                200 == world.send(by="table", do="register", member=member, name=member).status_code
+            )
+        john = world.member_token("john")
+        posing = {"do": "transfer", "by": "winston", "to": "john", "amount": 1}
+        assert 403 == world.send(john, **posing).status_code
+        anonymous = client.post(f"/worlds/{world.id}/commands", json=posing)
+        assert 401 == anonymous.status_code
+    time.sleep(0.2)  # the last line is written as the answer leaves
+    lines = [json.loads(line) for line in server_log(process).splitlines() if line[:1] == "{"]  # type: ignore[arg-type]
+    refused = [
+        (line["rule"], line["actor"])
+        for line in lines
+        if line["world"] == world.id and line["command"] == "transfer"
+    ]
+    assert [("ACCESS-2", "john"), ("ACCESS-1", None)] == refused
+
+
+def test_a_body_past_the_limit_is_logged_with_its_rule(logged: tuple[str, object]) -> None:
+    """A 413 names LIMIT-1 in the access log, as its answer does, streamed or declared."""
+    base, process = logged
+    path = f"/worlds/w-limit-{time.monotonic_ns()}/commands"
+    with httpx.Client(base_url=base, timeout=30) as client:
+        declared = client.post(path, content=b"{" + b" " * 2_000_000 + b"}")
+        streamed = client.post(path, content=iter([b"{", b" " * 2_000_000, b"}"]))
+    assert [413, 413] == [declared.status_code, streamed.status_code]
+    time.sleep(0.2)  # the last line is written as the answer leaves
+    lines = [json.loads(line) for line in server_log(process).splitlines() if line[:1] == "{"]  # type: ignore[arg-type]
+    assert ["LIMIT-1", "LIMIT-1"] == [line["rule"] for line in lines if line["path"] == path]
+
+
 def test_health_asks_nothing_of_the_store_and_ready_checks_the_schema(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:

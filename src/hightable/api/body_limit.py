@@ -6,6 +6,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hightable.api.requestlog import note
+
 
 class BodyLimit:
     """Pure ASGI middleware: counts the bytes of a body as they arrive, whatever it claims."""
@@ -55,6 +57,7 @@ class BodyLimit:
             await self._too_large(send)
 
     async def _too_large(self, send: Send) -> None:
+        note(rule="LIMIT-1")  # the access log names the rule, as for every refusal
         body = json.dumps(
             {
                 "rule": "LIMIT-1",

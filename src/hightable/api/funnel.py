@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 
 from hightable.api.access import existing, holder, may_send
 from hightable.api.errors import Refused
+from hightable.api.requestlog import note
 from hightable.core import Outcome, Refusal, to_dict
-from hightable.errors import HightableError, StoreError
+from hightable.core.commands import is_slug
+from hightable.errors import StoreError
 from hightable.service import WorldService
+from hightable.service.lookup import no_world
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,9 @@ class Sent:
     by: object
     token: str | None
     answer: asyncio.Future[Answer]
+    # Who acted, for the access log: the sender once its token may send as it, else who the
+    # token acts as (if any); never a `by` the token was refused for.
+    actor: str | None = None
 
 
 class Funnel:
@@ -51,7 +57,10 @@ class Funnel:
         self._waiting.setdefault(world, []).append(sent)
         if world not in self._draining:
             self._draining[world] = loop.create_task(self._drain(world))
-        return await sent.answer
+        answer = await sent.answer
+        if sent.actor is not None:  # noted here, in the request's context, not the thread's
+            note(actor=sent.actor)
+        return answer
 
     async def _drain(self, world: str) -> None:
         """Commit the world's groups one after the other until none is waiting."""
@@ -89,6 +98,32 @@ def as_failure(error: BaseException, world: str) -> Exception:
 def settle(service: WorldService, world: str, group: list[Sent]) -> list[Answer]:
     """Check each command's token (each token read once), then decide and append those that
     may be sent, in one group commit."""
+    if not is_slug(world):  # no world has that id; it never reaches the store (ID-3)
+        return [Refused(no_world(world))] * len(group)
+    answers: list[Answer | None] = [None] * len(group)
+    allowed: list[int] = []
+
+    def admit() -> list[object]:
+        # Under the world's write lock, which deleting a world takes too: the tokens are read
+        # of the very world the group is appended to, never of one deleted since.
+        allowed.extend(admitted(service, world, group, answers))
+        return [group[index].raw for index in allowed]
+
+    try:
+        outcomes = service.execute_group(world, admit)
+    except Exception as error:  # the store's, or unforeseen: the commands refused keep theirs
+        return [error if answer is None else answer for answer in answers]
+    for index, outcome in zip(allowed, outcomes, strict=True):
+        answers[index] = answer_of(service, world, outcome)
+    assert all(answer is not None for answer in answers)  # each refused or settled
+    return answers  # type: ignore[return-value]
+
+
+def admitted(
+    service: WorldService, world: str, group: list[Sent], answers: list[Answer | None]
+) -> list[int]:
+    """The indexes of the commands whose token may send them; each other one's refusal is put
+    in `answers`."""
     holders = {
         token: holder_or_refusal(service, world, token) for token in {s.token for s in group}
     }
@@ -97,27 +132,23 @@ def settle(service: WorldService, world: str, group: list[Sent]) -> list[Answer]
         try:
             existing(service, world)  # ID-3 comes before any refusal of the token
         except Refused as refusal:
-            return [refusal] * len(group)
-    answers: list[Answer | None] = [None] * len(group)
+            answers[:] = [refusal] * len(group)
+            return []
     allowed: list[int] = []
     for index, sent in enumerate(group):
         who = holders[sent.token]
         try:
             if isinstance(who, Refused):
                 raise who
+            sent.actor = who
             may_send(who, world, [sent.by])
         except Refused as refusal:
             answers[index] = refusal
             continue
+        if isinstance(sent.by, str):
+            sent.actor = sent.by[:80]
         allowed.append(index)
-    try:
-        outcomes = service.execute_group(world, [group[index].raw for index in allowed])
-    except HightableError as error:
-        outcomes = [error] * len(allowed)  # type: ignore[list-item]
-    for index, outcome in zip(allowed, outcomes, strict=True):
-        answers[index] = answer_of(service, world, outcome)
-    assert all(answer is not None for answer in answers)  # each refused or settled
-    return answers  # type: ignore[return-value]
+    return allowed
 
 
 def holder_or_refusal(service: WorldService, world: str, token: str | None) -> str | None | Refused:
@@ -127,11 +158,11 @@ def holder_or_refusal(service: WorldService, world: str, token: str | None) -> s
         return refusal
 
 
-def answer_of(service: WorldService, world: str, outcome: Outcome | HightableError) -> Answer:
-    if isinstance(outcome, HightableError | Refusal):
-        return outcome if isinstance(outcome, HightableError) else Done(outcome)
+def answer_of(service: WorldService, world: str, outcome: Outcome) -> Answer:
+    if isinstance(outcome, Refusal):
+        return Done(outcome)
     try:  # a retry's events are read from the log (IDEM-1)
         events = service.events_of(world, outcome)
-    except HightableError as error:
+    except Exception as error:  # this command's answer alone: the others' stand
         return error
     return Done(outcome, [to_dict(event) for event in events])

@@ -75,15 +75,19 @@ class WorldService:
     ) -> Batch:
         return self.writer.execute_batch(world, raws, atomic, now)
 
-    def execute_group(self, world: str, raws: list[object]) -> list[Outcome]:
-        """Commands sent on their own, committed together (the door's group commit); each raw
-        already carries the door's clock where it has no `at` (`defaulting_at`)."""
-        return self.writer.execute_group(world, raws)
+    def execute_group(self, world: str, admit: Callable[[], list[object]]) -> list[Outcome]:
+        """Commands sent on their own, committed together (the door's group commit): those
+        `admit` gives under the world's write lock; each raw already carries the door's clock
+        where it has no `at` (`defaulting_at`)."""
+        return self.writer.execute_group(world, admit)
 
     def delete(self, world: str) -> bool:
         """Remove the world and all the store keeps of it, and forget what this process held;
         False if there was no such world."""
-        deleted = self.store.delete_world(world)
+        # Under the world's write lock: a group whose tokens were read under it is appended
+        # before the world goes, never into one made again under its id.
+        with self.store.writing(world):
+            deleted = self.store.delete_world(world)
         self.held.drop(world)
         self.history.timelines.drop(world)
         return deleted

@@ -185,12 +185,16 @@ class Writer:
         observe_outcomes(self.observer, batch.outcomes)
         return batch
 
-    def execute_group(self, world: str, raws: list[object]) -> list[Outcome]:
+    def execute_group(self, world: str, admit: Callable[[], list[object]]) -> list[Outcome]:
         """Commands sent one by one and gathered by the door while the world's last group was
         being committed: each decided after the one before, all in one transaction, each
-        answered as if alone (one refused never holds back the others)."""
+        answered as if alone (one refused never holds back the others). `admit` gives those
+        that may be sent, asked under the world's write lock (which a deletion takes too)."""
         started = time.perf_counter()
         with self.held.using(world) as held, self._writing(world):
+            raws = admit()
+            if not raws:  # every one refused: nothing to load, decide or count
+                return []
             try:
                 batch = self._execute_locked(world, held, raws, False)
             except HightableError:
@@ -291,16 +295,19 @@ class Writer:
         invariants after each accepted one (INVARIANT-1) and seal its events."""
         plan, state = Plan(), loaded.state
         prev = bytes.fromhex(loaded.head.hash)
+        planned: dict[int, Event] = {}  # accepted earlier in this group, not yet stored
+
+        def recall(seq: int) -> Event | None:
+            # A retry in the group of its first finds the first here, not yet in the log.
+            return planned[seq] if seq in planned else self._recall(world, seq)
+
         for index, sent in enumerate(commands):
-            if isinstance(sent, DefaultAt):
-                command = sent.parse(state, lambda seq: self._recall(world, seq))
-            else:
-                command = sent
+            command = sent.parse(state, recall) if isinstance(sent, DefaultAt) else sent
             if index in faults or isinstance(command, Refusal):
                 plan.outcomes.append(faults.get(index) or command)  # type: ignore[arg-type]
                 continue
             try:
-                outcome = decide(state, command, lambda seq: self._recall(world, seq))
+                outcome = decide(state, command, recall)
                 if isinstance(outcome, Accepted):
                     evolve_all(state, outcome.events)
                     broken = check_ledger(state)
@@ -310,6 +317,7 @@ class Writer:
                     records = seal(outcome.events, prev)
                     prev = bytes.fromhex(records[-1].hash)
                     plan.records += records
+                    planned.update((event.seq, event) for event in outcome.events)
             except Exception as error:
                 if isinstance(error, _Faulted):
                     raise
