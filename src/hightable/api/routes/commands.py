@@ -67,8 +67,6 @@ async def command_answer(
     answer = await funnel.send(world, defaulting_at(command, wall_clock()), by, token)
     if not isinstance(answer, Done):
         raise answer  # refused at the door (ACCESS-1, ACCESS-2, ID-3), or a failure
-    if isinstance(by, str):
-        note(actor=by[:80])  # the token may act as `by`
     if isinstance(answer.outcome, Refusal):
         raise Refused(answer.outcome)
     kind = outcome_kind(answer.outcome)
