@@ -49,10 +49,5 @@ conflict_retries_max = 50  # a writer that lost this many races in a row gives u
 read_page_records_max = 5_000  # records a store fetches per round trip when reading a long log
 event_partitions_max = 1_024  # partitions of a PostgreSQL store's events (a table per partition)
 
-# Access checks (a world exists, a token's holder, a world public) kept by each process this
-# long, at most this many: a change made by another process is seen within these seconds.
-access_cache_seconds = 5.0
-access_cache_entries = 100_000
-
 # -- what-if storms over HTTP -----------------------------------------------------------------
 storm_steps_max = 2_000  # commands in a storm run from the page: a few seconds at most
