@@ -23,9 +23,10 @@ from msgspec import Struct, structs
 
 V = TypeVar("V")  # a table's entity
 D = TypeVar("D")
+T = TypeVar("T")
 
 _MISSING = object()
-_ATOMS = frozenset((int, bool, float, type(None)))  # nothing in them to share
+_PLAIN = frozenset((int, bool, type(None)))  # nothing in them to share
 
 
 class Packed(Generic[V]):
@@ -71,11 +72,13 @@ def pack(values: list[V]) -> Sequence[V]:
 
 
 class Shared:
-    """One object for equal texts, tuples of texts and dicts of texts, for as long as it lives:
-    a timeline keeps one for each catch-up, so that it costs nothing once the catch-up ends."""
+    """One object for equal texts, and for equal tuples and dicts of texts, plain values (not
+    floats: -0.0 equals 0.0) and objects it shared before, for as long as it lives: a timeline
+    keeps one for each catch-up, so that it costs nothing once the catch-up ends."""
 
     def __init__(self) -> None:
-        self._kept: dict[object, object] = {}
+        self._kept: dict[object, object] = {}  # by what tells equal ones apart: see `_key`
+        self._given: set[int] = set()  # the tuples and dicts it kept, which it knows by identity
 
     def entity(self, entity: V) -> V:
         """The entity with its values (nested ones too) shared, itself if they were."""
@@ -85,7 +88,7 @@ class Shared:
         kind = type(value)  # by its exact type: most values are texts, numbers or None
         if kind is str:
             return intern(cast(str, value))
-        if kind in _ATOMS:
+        if kind in _PLAIN:
             return value
         if kind is tuple:
             return self._tuple(cast(tuple[object, ...], value)) if value else value
@@ -105,21 +108,45 @@ class Shared:
 
     def _tuple(self, value: tuple[object, ...]) -> tuple[object, ...]:
         items = tuple(map(self.value, value))
-        if all(type(item) is str for item in items):  # texts compare exactly: one tuple of them
-            return cast(tuple[object, ...], self._kept.setdefault(items, items))
+        if all(type(item) is str for item in items):  # the most common: its texts tell it
+            return self._keep(items, items)
+        key = self._key(items)
+        if key is not None:
+            return self._keep(key, items)
         return value if all(map(_same_object, items, value)) else items
 
     def _dict(self, value: dict[object, object]) -> dict[object, object]:
-        items = tuple((self.value(key), self.value(item)) for key, item in value.items())
-        if all(type(key) is str and type(item) is str for key, item in items):
-            kept = (dict, items)  # apart from a tuple of the same texts
-            if (shared := self._kept.get(kept)) is None:
-                shared = self._kept[kept] = dict(items)
-            return cast(dict[object, object], shared)
-        pairs = zip(items, value.items(), strict=True)
-        if all(k is key and i is item for (k, i), (key, item) in pairs):
+        items = tuple(pair for entry in value.items() for pair in map(self.value, entry))
+        key = self._key(items)
+        if key is not None:
+            return self._keep((dict, *key), dict(zip(items[::2], items[1::2], strict=True)))
+        if all(map(_same_object, items, (pair for entry in value.items() for pair in entry))):
             return value
-        return dict(items)
+        return dict(zip(items[::2], items[1::2], strict=True))
+
+    def _key(self, items: tuple[object, ...]) -> tuple[object, ...] | None:
+        """What tells these items from others: a text itself, a plain value with its type (a
+        flag is not the number it equals), a kept object by its identity; None if one is none
+        of these."""
+        key: list[object] = []
+        for item in items:
+            kind = type(item)
+            if kind is str:
+                key.append(item)
+            elif kind in _PLAIN:
+                key.append((kind, item))
+            elif id(item) in self._given:
+                key.append((Shared, id(item)))
+            else:
+                return None
+        return tuple(key)
+
+    def _keep(self, key: object, made: T) -> T:
+        kept = self._kept.get(key)
+        if kept is None:
+            kept = self._kept[key] = made
+            self._given.add(id(made))
+        return cast(T, kept)
 
 
 def _same_object(one: object, other: object) -> bool:
@@ -182,11 +209,14 @@ class Touched(dict[str, V]):
         for key in reversed(self.added):  # a key added again belongs where it came last
             if key in self and key not in added:
                 added[key] = self[key]
-        changed = {
-            key: self[key]
-            for key, old in self.before.items()
-            if key in self and key not in added and not same(self[key], old)
-        }
+        changed: dict[str, V] = {}
+        for key, old in self.before.items():
+            if key in added or key not in self:
+                continue
+            if same(now := self[key], old):
+                dict.__setitem__(self, key, old)  # the checkpoint's own object, shared
+            else:
+                changed[key] = now
         entries = changed | dict(reversed(added.items()))
         for key, entity in entries.items():
             if (kept := shared.entity(entity)) is not entity:
