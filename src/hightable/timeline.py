@@ -1,12 +1,11 @@
 """A world's past at hand: checkpoints of its state kept in memory every few thousand events, so
 that the world as of any instant is a checkpoint and a short replay, not a replay of its log.
 
-A catch-up replays the log from the last checkpoint into a replica whose tables note the keys
-each event touches (`timeline_tables.py`). Every `every` events it keeps, per table, what changed
-since the checkpoint before, or a whole copy of the table once its changes have added up.
-Entities are frozen, so checkpoints share them: a checkpoint costs the entries that changed, not
-the state. The replica lives only while a catch-up runs: the next one rebuilds it from the last
-checkpoint, as a view does, so that a timeline holds its checkpoints and nothing more.
+The timeline replays the log once into a replica whose tables note the keys each event touches
+(`timeline_tables.py`), and each catch-up goes on from there. Every `every` events it keeps, per
+table, what differs from the checkpoint before, or a whole copy of the table once its changes
+have added up. Entities are frozen, so checkpoints share them: a checkpoint costs the entries
+that changed, not the state; and equal values are kept once.
 """
 
 from __future__ import annotations
@@ -57,7 +56,10 @@ class Timeline:
         self._empty()
 
     def _empty(self) -> None:
+        self.replica: State | None = None  # the world as of the last event replayed
+        self._prev = GENESIS  # that event's hash
         self.checkpoints: list[Checkpoint] = []
+        self._texts: dict[str, str] = {}  # one string for each text its checkpoints keep
         self._instants: list[str] = []  # each checkpoint's `at`, for bisecting
         self._bases = array("I", [0] * len(TABLES))
         self._changed = [0] * len(TABLES)  # per table, entries changed since its whole copy
@@ -78,8 +80,8 @@ class Timeline:
 
     @property
     def seq(self) -> int:
-        """The last event of its last checkpoint: the events after it are the next catch-up's."""
-        return self.checkpoints[-1].seq if self.checkpoints else 0
+        """The last event the timeline has seen."""
+        return self.replica.seq if self.replica else 0
 
     def reaches(self, instant: str) -> bool:
         """Whether its last checkpoint lies at or after the instant."""
@@ -98,52 +100,38 @@ class Timeline:
             pass  # a timeline is only a cache: the views fall back on the store's snapshots
 
     def catch_up(self, store: EventStore) -> None:
-        """Replay the events stored since the last checkpoint, keeping one every `every`; those
-        after the last whole `every` wait for the next catch-up."""
+        """Replay the events stored since the replica's, keeping a checkpoint every `every`."""
         with self._lock:
-            last = self.checkpoints[-1] if self.checkpoints else None
-            if last and not self.holds_log_of(store, last.seq, last.digest):
+            if self.seq and not self.holds_log_of(store, self.seq, self._prev.hex()):
                 self._empty()  # another world's log now: replayed from its start
-                last = None
+            shared = Shared(self._texts)  # for this catch-up: what it shares, entities keep
             records = iter(store.read(self.world, after=self.seq))
-            chunk = list(islice(records, self.every))
-            if len(chunk) < self.every:
-                return
-            replica = self._replica()
-            prev = bytes.fromhex(last.digest) if last else GENESIS
-            shared = Shared()  # for this catch-up: its values are kept by the entities
-            while len(chunk) == self.every:
-                replica, prev = apply_checked(self.world, chunk, replica, prev)
-                assert replica is not None
-                self._checkpoint(replica, prev.hex(), shared)
-                chunk = list(islice(records, self.every))
+            while chunk := list(islice(records, self.every - self.seq % self.every)):
+                self.replica, self._prev = apply_checked(
+                    self.world, chunk, self.replica, self._prev
+                )
+                if self.seq % self.every == 0:
+                    self._checkpoint(self.replica, self._prev.hex(), shared)
 
-    def _replica(self) -> State | None:
-        """The state at the last checkpoint, its tables noting what changes from there on."""
-        if not self.checkpoints:
-            return None
-        state = self._state_at(len(self.checkpoints) - 1)
-        for name in TABLES:
-            setattr(state, name, Touched(getattr(state, name)))
-        return state
-
-    def _checkpoint(self, state: State, digest: str, shared: Shared) -> None:
+    def _checkpoint(self, state: State | None, digest: str, shared: Shared) -> None:
         """Each table's changes, or a whole copy of it once its changes since the last one
         outgrow a fraction of it: copying a table costs far less per entry than applying its
         changes, so a view rebuilds each table from a recent copy and a few changes."""
+        assert state is not None
         index = len(self.checkpoints)
         tables: dict[str, Packed[object] | Change[object]] = {}
         for number, name in enumerate(TABLES):
             table = getattr(state, name)
             if not isinstance(table, Touched):  # the first checkpoint: the replay's own tables
-                table = Touched({key: shared.entity(value) for key, value in table.items()})
+                table = Touched({shared.text(k): shared.entity(v) for k, v in table.items()})
                 setattr(state, name, table)
-                tables[name] = self._whole(number, table)
+                tables[name] = self._whole(number, table, shared)
                 continue
             change = table.changes(shared)
             changed = self._changed[number] + (change.size if change else 0)
             if changed > WHOLE_AFTER * len(table):
-                tables[name], self._bases[number], changed = self._whole(number, table), index, 0
+                tables[name], self._bases[number] = self._whole(number, table, shared), index
+                changed = 0
             elif change is not None:
                 tables[name] = change
             self._changed[number] = changed
@@ -153,8 +141,8 @@ class Timeline:
         )
         self._instants.append(state.clock)
 
-    def _whole(self, number: int, table: dict[str, object]) -> Packed[object]:
-        keys = self._orders[number] = in_order(self._orders[number], table)
+    def _whole(self, number: int, table: dict[str, object], shared: Shared) -> Packed[object]:
+        keys = self._orders[number] = in_order(self._orders[number], table, shared)
         return Packed(table, keys)
 
     def before(self, instant: str) -> State | None:

@@ -2,9 +2,9 @@
 noted as they happen.
 
 A checkpoint keeps a table's keys and values in two sequences (a table of coins in an array of
-64-bit integers, not an int object each). While a timeline catches up, `Shared` gives equal texts,
-tuples of texts and dicts of texts one object: the many events naming one member then keep one
-string of its id, and the index entries and grants that repeat the same ids one tuple or dict.
+64-bit integers, not an int object each). `Shared` gives equal texts, and equal tuples and dicts
+of texts, one object: the many events naming one member then keep one string of its id, and the
+index entries and grants that repeat the same ids one tuple or dict.
 A replica's table (`Touched`) notes the keys each event touches, and what they held before, so
 that a checkpoint keeps only the entries that differ from the checkpoint before.
 """
@@ -16,7 +16,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from operator import eq
-from sys import intern
 from typing import Generic, NoReturn, TypeVar, cast, overload
 
 from msgspec import Struct, structs
@@ -36,7 +35,7 @@ class Packed(Generic[V]):
     __slots__ = ("keys", "values")
 
     def __init__(self, entries: dict[str, V], keys: Sequence[str] | None = None) -> None:
-        self.keys = tuple(map(intern, entries)) if keys is None else keys
+        self.keys = tuple(entries) if keys is None else keys
         self.values: Sequence[V] = pack(list(entries.values()))
 
     def __len__(self) -> int:
@@ -51,13 +50,13 @@ class Packed(Generic[V]):
     __hash__ = None  # type: ignore[assignment]
 
 
-def in_order(order: list[str], table: dict[str, V]) -> list[str]:
+def in_order(order: list[str], table: dict[str, V], shared: Shared) -> list[str]:
     """The table's keys: `order` grown by the keys added since, if it begins them (no key has
     left the table since), so that the whole copies of a table that only grows share one list
     of keys, each a prefix of it; a new list if a key left."""
     if len(order) > len(table) or not all(map(eq, order, table)):
         order = []
-    order.extend(map(intern, islice(table, len(order), None)))
+    order.extend(map(shared.text, islice(table, len(order), None)))
     return order
 
 
@@ -73,12 +72,19 @@ def pack(values: list[V]) -> Sequence[V]:
 
 class Shared:
     """One object for equal texts, and for equal tuples and dicts of texts, plain values (not
-    floats: -0.0 equals 0.0) and objects it shared before, for as long as it lives: a timeline
-    keeps one for each catch-up, so that it costs nothing once the catch-up ends."""
+    floats: -0.0 equals 0.0) and objects it shared before. A timeline keeps its texts for as
+    long as it lives (the next catch-up's events name the same ids), and a `Shared` for each
+    catch-up, so that the rest costs nothing once the catch-up ends."""
 
-    def __init__(self) -> None:
+    def __init__(self, texts: dict[str, str] | None = None) -> None:
+        # Not the interpreter's interned strings: a timeline's own, gone with it, where the
+        # interpreter's table of them keeps its size once grown.
+        self._texts = {} if texts is None else texts
         self._kept: dict[object, object] = {}  # by what tells equal ones apart: see `_key`
         self._given: set[int] = set()  # the tuples and dicts it kept, which it knows by identity
+
+    def text(self, text: str) -> str:
+        return self._texts.setdefault(text, text)
 
     def entity(self, entity: V) -> V:
         """The entity with its values (nested ones too) shared, itself if they were."""
@@ -87,7 +93,7 @@ class Shared:
     def value(self, value: object) -> object:
         kind = type(value)  # by its exact type: most values are texts, numbers or None
         if kind is str:
-            return intern(cast(str, value))
+            return self.text(cast(str, value))
         if kind in _PLAIN:
             return value
         if kind is tuple:
@@ -222,11 +228,11 @@ class Touched(dict[str, V]):
             if (kept := shared.entity(entity)) is not entity:
                 entries[key] = kept
                 dict.__setitem__(self, key, kept)  # the same entity: no change to note
-        removed = tuple(map(intern, self.removed))
+        removed = tuple(map(shared.text, self.removed))
         self.before, self.added, self.removed = {}, [], set()
         if not (removed or entries):
             return None
-        return Change(removed, Packed(entries))
+        return Change(removed, Packed(entries, tuple(map(shared.text, entries))))
 
 
 @dataclass(frozen=True, slots=True)
