@@ -93,7 +93,7 @@ class Shared:
     def value(self, value: object) -> object:
         kind = type(value)  # by its exact type: most values are texts, numbers or None
         if kind is str:
-            return self.text(cast(str, value))
+            return self._texts.setdefault(cast(str, value), cast(str, value))
         if kind in _PLAIN:
             return value
         if kind is tuple:
