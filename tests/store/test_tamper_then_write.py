@@ -11,6 +11,7 @@ import pytest
 from test_tamper import START, sql, stored_world
 
 from hightable.core import Accepted, Refusal, State
+from hightable.core.chain import Record
 from hightable.errors import Corrupt
 from hightable.service import WorldService
 from hightable.snapshots import SnapshotBody
@@ -32,6 +33,32 @@ def test_chain_1_a_deleted_last_event_is_not_buried_by_the_next_append(durable_u
         assert 5 == store.head("w").seq  # type: ignore[union-attr]
         verdict = WorldService(store).verify("w")
         assert not verdict.ok and 6 == verdict.bad_seq  # type: ignore[union-attr]
+
+
+def test_chain_1_the_last_two_events_deleted_or_one_stored_past_the_head_stop_the_next_append(
+    durable_url: str,
+) -> None:
+    """The head's record and the one before it deleted: the store's check before an append
+    names the head's seq. A record stored past the head (not appended by hightable): it names
+    that record. Either way nothing is appended."""
+    insert = "INSERT INTO events (world, seq, at, type, body, hash) VALUES ('w', ?, ?, ?, ?, ?)"
+    with open_store(durable_url) as store:
+        service = stored_world(store)
+        last_two = sql(store, "SELECT seq, at, type, body, hash FROM events WHERE seq >= 5")
+        sql(store, "DELETE FROM events WHERE world = 'w' AND seq >= 5")
+        with pytest.raises(Corrupt) as caught:
+            service.execute("w", MINT)  # caught up first: the first record missing
+        assert 5 == caught.value.seq
+        with pytest.raises(Corrupt) as caught:  # the store's own check, before any row
+            store.append("w", [Record(*last_two[-1])])
+        assert 6 == caught.value.seq and "missing" in str(caught.value)
+        for row in last_two:  # put back, and one more past the head
+            sql(store, insert, *row)
+        sql(store, insert, 7, *last_two[-1][1:])
+        with pytest.raises(Corrupt) as caught:
+            store.append("w", [Record(*last_two[-1])])
+        assert 7 == caught.value.seq
+        assert 7 == store.head("w").seq  # type: ignore[union-attr]  (nothing appended)
 
 
 def test_chain_1_a_rewritten_last_event_is_not_buried_by_the_next_append(

@@ -9,7 +9,7 @@ from itertools import islice
 from typing import TypeVar
 
 from hightable.core.chain import Record
-from hightable.errors import Archived, Conflict, NoSuchWorld, StoreError, WorldExists
+from hightable.errors import Archived, Conflict, Corrupt, NoSuchWorld, StoreError, WorldExists
 from hightable.limits import read_page_records_max
 from hightable.store.base import (
     EventStore,
@@ -286,14 +286,18 @@ class SqlStore(SqlAccess, SqlMentions, SqlSnapshots, EventStore):
         """The world's recorded head, its row held until commit, checked against the last two
         records of the log (a log cut or changed under its head is found before any append);
         `Archived` for an archived world (WORLD-2). One statement: one wait for the store."""
+        # The records from the head's seq less one on: those two, and any stored past the
+        # head. A range of the key, which no estimate of the table's size turns into a scan of
+        # the world's whole log (as `ORDER BY seq DESC LIMIT 2` became in a plan made while
+        # the table was small, and kept by PostgreSQL as it grew).
         cursor.execute(
             self._sql(
                 f"SELECT w.head_seq, w.head_hash, w.archived, e.{COLUMNS.replace(', ', ', e.')}"
-                f" FROM worlds w LEFT JOIN (SELECT {COLUMNS} FROM events WHERE world = ?"
-                " ORDER BY seq DESC LIMIT 2) e ON 1 = 1"
+                " FROM worlds w LEFT JOIN events e"
+                " ON e.world = w.world AND e.seq >= w.head_seq - 1"
                 f" WHERE w.world = ? ORDER BY e.seq DESC{self.lock_head}"
             ),
-            (world, world),
+            (world,),
         )
         rows = cursor.fetchall()
         if not rows:
@@ -301,7 +305,11 @@ class SqlStore(SqlAccess, SqlMentions, SqlSnapshots, EventStore):
         if rows[0][2]:
             raise Archived(f"world {world} is archived")
         head = as_int(rows[0][0]), str(rows[0][1])
-        check_tail(world, head, [record_of(row[3:]) for row in rows if row[3] is not None])
+        tail = [record_of(row[3:]) for row in rows if row[3] is not None]
+        if not tail:  # not even the record before the head: the log was cut under it
+            message = f"world {world}: seq {head[0]}: the head's record is missing"
+            raise Corrupt(f"{message}, before this append; run verify", head[0])
+        check_tail(world, head, tail)
         return head
 
     def _head_in(self, cursor: Cursor, world: str) -> tuple[int, str]:
