@@ -138,3 +138,27 @@ def test_a_revoked_token_ends_the_feed_it_opened(tmp_path: object) -> None:
         assert [1, 2] == seen
     finally:
         stop_server(process)
+
+
+def test_the_streams_of_one_world_and_token_share_one_check_a_second(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A thousand streams with one token cost one read of access a second, not a thousand; a
+    revocation is still seen within the second, and another token is checked on its own."""
+    clock = [100.0]
+    monkeypatch.setattr(feed_module.time, "monotonic", lambda: clock[0])
+    checks = feed_module.SharedChecks()
+    reads: list[str | None] = []
+    revoked: set[str | None] = set()
+
+    def check(token: str | None) -> bool:
+        reads.append(token)
+        return token not in revoked
+
+    assert all(checks.allowed("w", "a", lambda: check("a")) for _ in range(1000))
+    assert ["a"] == reads
+    assert checks.allowed("w", "b", lambda: check("b")) and ["a", "b"] == reads
+    revoked.add("a")
+    clock[0] += feed_module.ACCESS_SECONDS
+    assert not any(checks.allowed("w", "a", lambda: check("a")) for _ in range(1000))
+    assert ["a", "b", "a"] == reads

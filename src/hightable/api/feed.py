@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
@@ -30,6 +31,7 @@ KEEPALIVE_SECONDS = 15.0
 # How long a stream goes on before its reader's access is read again: a token revoked, a world
 # made private or deleted ends the streams it opened within this (the check costs a few reads).
 ACCESS_SECONDS = 1.0
+SHARED_CHECKS_MAX = 10_000  # (world, token) checks remembered, the stale ones dropped past it
 RECENT_RECORDS = feed_page_records_max  # kept per watched world for the subscribers
 
 _subscribers = 0  # streams open now in this process
@@ -99,11 +101,36 @@ class WorldFeed:
         self.changed = asyncio.Event()
 
 
+class SharedChecks:
+    """The access checks of the streams of one world and token in this process, shared: read
+    from the store at most once every `ACCESS_SECONDS`, whatever the number of streams (a
+    thousand spectators of one world would otherwise make a thousand reads a second)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str | None], tuple[float, bool]] = {}
+        self._lock = threading.Lock()  # the checks run in threads
+
+    def allowed(self, world: str, token: str | None, check: Callable[[], bool]) -> bool:
+        began = time.monotonic()
+        with self._lock:
+            seen = self._seen.get((world, token))
+        if seen is not None and began - seen[0] < ACCESS_SECONDS:
+            return seen[1]
+        allowed = check()
+        with self._lock:
+            if len(self._seen) >= SHARED_CHECKS_MAX:  # the stale ones go first
+                self._seen = {k: v for k, v in self._seen.items() if began - v[0] < ACCESS_SECONDS}
+            # As of when the check began: a revocation made during it is seen next time.
+            self._seen[(world, token)] = (began, allowed)
+        return allowed
+
+
 class Feeds:
     """The live feeds of this process, one watcher per world watched."""
 
     def __init__(self, service: WorldService) -> None:
         self.service = service
+        self.checks = SharedChecks()
         self.worlds: dict[str, WorldFeed] = {}
         self.poll: float | None = POLL_SECONDS
         self.reads = 0  # of the store by the watchers (for the benchmark)

@@ -54,13 +54,16 @@ async def feed(
     start = after if after is not None else resume_after(last_event_id)
     feeds: Feeds = request.app.state.feeds
 
-    def allowed() -> bool:
+    def check() -> bool:
         """Still a reader: the token not revoked, the world neither made private nor deleted."""
         try:
             reader(service, world, token)
         except (Refused, HightableError):  # a store that cannot answer ends it too
             return False
         return True
+
+    def allowed() -> bool:
+        return feeds.checks.allowed(world, token, check)
 
     return StreamingResponse(
         stream(feeds, world, start, seconds, names, allowed),
