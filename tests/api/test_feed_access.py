@@ -162,3 +162,34 @@ def test_the_streams_of_one_world_and_token_share_one_check_a_second(
     clock[0] += feed_module.ACCESS_SECONDS
     assert not any(checks.allowed("w", "a", lambda: check("a")) for _ in range(1000))
     assert ["a", "b", "a"] == reads
+
+
+def test_a_feed_of_a_quiet_world_ends_once_its_reader_may_no_longer_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No event after the revocation: the stream still asks again and ends, well before its
+    thirty seconds and before the comment that keeps an idle stream open is due."""
+    monkeypatch.setattr(feed_module, "ACCESS_SECONDS", 0.0)
+    service = WorldService(MemoryStore())
+    service.create("w", START)
+    feeds = Feeds(service)
+    allowed = [True]
+
+    async def scene() -> list[str]:
+        sent: list[str] = []
+
+        async def watch() -> None:
+            async with aclosing(stream(feeds, "w", 0, 30, True, lambda: allowed[0])) as messages:
+                async for message in messages:
+                    sent.append(message)
+
+        watcher = asyncio.create_task(watch())
+        while not any(m.startswith("id: 1") for m in sent):
+            await asyncio.sleep(0.02)
+        allowed[0] = False  # revoked, and the world stays quiet
+        await asyncio.wait_for(watcher, feed_module.KEEPALIVE_SECONDS / 2)
+        return sent
+
+    sent = asyncio.run(scene())
+    assert [1] == [seq for seq, _ in asyncio.run(seqs_and_bodies(sent))]
+    assert not any(m.startswith(":") for m in sent)

@@ -243,7 +243,7 @@ async def _sent(
 ) -> AsyncIterator[str]:
     yield "retry: 1000\n\n"
     async with feeds.subscribed(world) as feed:
-        checked = time.monotonic()
+        checked = quiet_since = time.monotonic()
         with anyio.move_on_after(seconds):
             while True:
                 changed = feed.changed
@@ -261,10 +261,14 @@ async def _sent(
                     yield f"id: {record.seq}\n{name}data: {record.body.decode()}\n\n"
                     after = record.seq
                 if records:
+                    quiet_since = time.monotonic()
                     continue
-                with anyio.move_on_after(KEEPALIVE_SECONDS) as waiting:
+                # Woken at the next access check even on a quiet world: a token revoked, a world
+                # made private or deleted ends the stream then, not at the next event.
+                with anyio.move_on_after(min(KEEPALIVE_SECONDS, max(ACCESS_SECONDS, POLL_SECONDS))):
                     await changed.wait()
-                if waiting.cancelled_caught:  # a comment now and then keeps proxies from closing
+                if time.monotonic() - quiet_since >= KEEPALIVE_SECONDS:
+                    quiet_since = time.monotonic()  # a comment now and then keeps proxies open
                     yield ": still here\n\n"
 
 
