@@ -7,11 +7,32 @@ import subprocess
 import sys
 import time
 
-from hightable.store import open_store
+import pytest
+
+from hightable.core.chain import Record
+from hightable.errors import Conflict
+from hightable.service import WorldService
+from hightable.store import MemoryStore, open_store
+
+START = "2019-05-17T17:00:00Z"
+REGISTER = {"by": "table", "do": "register", "member": "john", "name": "John", "at": START}
+
+
+def the_next_record(world: str, first: Record) -> Record:
+    """The record a command appends after the world's first (decided on a copy in memory)."""
+    copy = WorldService(MemoryStore())
+    copy.create(world, START)
+    assert [first] == list(copy.store.read(world))
+    copy.execute(world, REGISTER)
+    return list(copy.store.read(world))[1]
+
 
 TAKER = """
 import sys
-from hightable.store import open_store
+from hightable.core.chain import Record
+from hightable.errors import Conflict
+from hightable.service import WorldService
+from hightable.store import MemoryStore, open_store
 with open_store(sys.argv[1]) as store:
     print("ready", flush=True)
     with store.writing(sys.argv[2]):
@@ -43,3 +64,31 @@ def test_another_process_waits_for_the_worlds_lock_and_no_other_world_does(
     assert "got" == same_world.stdout.readline().strip()
     assert 0 == same_world.wait(30)
     same_world.stdout.close()
+
+
+def test_a_write_refused_under_the_worlds_lock_keeps_the_lock_for_the_retry(
+    durable_url: str,
+) -> None:
+    """A writer that loses a race for a seq (Conflict) catches up and tries again under the lock
+    it holds: the refused write lets nothing go, another process still waits, and the retry is
+    stored."""
+    service = WorldService(open_store(durable_url))
+    service.create("w", START)
+    store = service.store
+    (first,) = store.read("w")
+    following = the_next_record("w", first)
+    try:
+        with store.writing("w"):
+            with pytest.raises(Conflict):
+                store.append("w", [first])  # seq 1 again: the head is past it
+            same_world = taker(durable_url, "w")
+            time.sleep(1.0)
+            assert same_world.poll() is None  # the lock is still held
+            store.append("w", [following])
+        assert same_world.stdout is not None
+        assert "got" == same_world.stdout.readline().strip()
+        assert 0 == same_world.wait(30)
+        same_world.stdout.close()
+        assert [1, 2] == [record.seq for record in store.read("w")]
+    finally:
+        store.close()

@@ -114,16 +114,32 @@ class SqlStore(SqlAccess, SqlMentions, SqlSnapshots, EventStore):
 
     def _ending_held(self, connection: Connection, pipelined: bool) -> Iterator[Cursor]:
         """A write in the transaction `writing` holds open (where a store holds a world's lock
-        in one): it commits that transaction, and the lock with it, before it returns."""
+        in one): it commits that transaction, and the lock with it, before it returns. A write
+        that fails is undone back to where it began, the transaction and its lock kept: a
+        writer that lost a race for a seq catches up and tries again still holding the world
+        (`writing` lets the lock go at its end if no write commits it)."""
         try:
             with self._pipeline(connection) if pipelined else nullcontext():
-                yield connection.cursor()
+                cursor = connection.cursor()
+                cursor.execute("SAVEPOINT held_write")
+                yield cursor
                 connection.commit()
         except BaseException:
-            self._rollback(connection)
+            if not self._undone_to_savepoint(connection):
+                self._rollback(connection)
+                self._local.open, self._local.held = None, False
             raise
-        finally:
-            self._local.open, self._local.held = None, False
+        self._local.open, self._local.held = None, False
+
+    @staticmethod
+    def _undone_to_savepoint(connection: Connection) -> bool:
+        """Undo the failed write alone; False if the transaction itself is gone (a failed
+        commit, a connection lost)."""
+        try:
+            connection.cursor().execute("ROLLBACK TO SAVEPOINT held_write")
+        except Exception:
+            return False
+        return True
 
     def _forget(self, connection: Connection) -> None:
         if getattr(self._local, "connection", None) is connection:
