@@ -7,9 +7,11 @@ import subprocess
 import sys
 import time
 
+import psycopg
 import pytest
 
 from hightable.core.chain import Record
+from hightable.core.engine import Accepted
 from hightable.errors import Conflict
 from hightable.service import WorldService
 from hightable.store import MemoryStore, open_store
@@ -30,6 +32,7 @@ def the_next_record(world: str, first: Record) -> Record:
 TAKER = """
 import sys
 from hightable.core.chain import Record
+from hightable.core.engine import Accepted
 from hightable.errors import Conflict
 from hightable.service import WorldService
 from hightable.store import MemoryStore, open_store
@@ -92,3 +95,25 @@ def test_a_write_refused_under_the_worlds_lock_keeps_the_lock_for_the_retry(
         assert [1, 2] == [record.seq for record in store.read("w")]
     finally:
         store.close()
+
+
+def test_a_write_after_the_servers_sessions_were_ended_is_accepted(postgres_url: str) -> None:
+    """The pool's idle connections dropped by PostgreSQL (a restart, an operator ending the
+    sessions): the next command takes the world's lock on a live connection, not a 503."""
+    service = WorldService(open_store(postgres_url))
+    try:
+        service.create("w", START)
+        ended = terminate_other_sessions(postgres_url)
+        assert ended  # the store's own, idle in its pool
+        assert isinstance(service.execute("w", REGISTER), Accepted)
+    finally:
+        service.store.close()
+
+
+def terminate_other_sessions(url: str) -> int:
+    with psycopg.connect(url, autocommit=True) as admin:
+        rows = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return len(rows)

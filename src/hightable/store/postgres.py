@@ -122,10 +122,7 @@ class PostgresStore(SqlStore):
                 held.execute("SELECT pg_advisory_xact_lock(%s, %s)", key)
                 yield
                 return
-            with self._pool.connection() as connection:
-                with connection.pipeline():  # one round trip for both
-                    connection.execute("BEGIN")
-                    connection.execute("SELECT pg_advisory_xact_lock(%s, %s)", key)
+            with self._locking(key) as connection:
                 self._pinned.connection = connection
                 self._local.open, self._local.held = connection, True
                 try:
@@ -137,6 +134,26 @@ class PostgresStore(SqlStore):
                         _release(connection)
         except psycopg.Error as error:
             raise StoreError(f"{safe_url(self.url)}: {driver_message(error)}") from error
+
+    @contextmanager
+    def _locking(self, key: tuple[int, int]) -> Iterator[psycopg.Connection[object]]:
+        """A pooled connection in a transaction holding the lock of `key`. One the server
+        dropped while it sat in the pool (a restart, a session ended by an operator) fails at
+        its first statement, nothing yet done: the pool's idle ones are then checked, and the
+        lock taken once more on a live one, rather than the write failing."""
+        for last in (False, True):
+            with self._pool.connection() as connection:
+                try:
+                    with connection.pipeline():  # one round trip for both
+                        connection.execute("BEGIN")
+                        connection.execute("SELECT pg_advisory_xact_lock(%s, %s)", key)
+                except psycopg.OperationalError:
+                    if last or not connection.broken:
+                        raise
+                else:
+                    yield connection
+                    return
+            self._pool.check()
 
     def close(self) -> None:
         self._pool.close()
