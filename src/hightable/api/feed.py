@@ -210,17 +210,13 @@ class Feeds:
             self._listener = None
 
 
-def always() -> bool:
-    return True
-
-
 async def stream(
     feeds: Feeds,
     world: str,
     after: int,
     seconds: float,
     names: bool,
-    allowed: Callable[[], bool] = always,
+    allowed: Callable[[], bool] = lambda: True,
 ) -> AsyncIterator[str]:
     """Send what is new after `after`, in order, as the world's watcher reads it, while the
     reader may read the world (`allowed`, asked again every `ACCESS_SECONDS` it streams)."""
@@ -263,12 +259,10 @@ async def _sent(
                 if records:
                     quiet_since = time.monotonic()
                     continue
-                # Woken at the next access check even on a quiet world: a token revoked, a world
-                # made private or deleted ends the stream then, not at the next event.
-                with anyio.move_on_after(min(KEEPALIVE_SECONDS, max(ACCESS_SECONDS, POLL_SECONDS))):
+                with anyio.move_on_after(max(ACCESS_SECONDS, POLL_SECONDS)):  # asked when quiet too
                     await changed.wait()
-                if time.monotonic() - quiet_since >= KEEPALIVE_SECONDS:
-                    quiet_since = time.monotonic()  # a comment now and then keeps proxies open
+                if time.monotonic() - quiet_since >= KEEPALIVE_SECONDS:  # keeps proxies open
+                    quiet_since = time.monotonic()
                     yield ": still here\n\n"
 
 
