@@ -34,9 +34,10 @@ async def seqs_and_bodies(messages: list[str]) -> list[tuple[int, dict[str, obje
     return found
 
 
-def test_a_feed_ends_once_its_reader_may_no_longer_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Access is asked again before each delivery: once refused, nothing more is sent."""
-    monkeypatch.setattr(feed_module, "ACCESS_SECONDS", 0.0)
+def refused_midway(seconds: float, wait: float, quiet: bool) -> list[str]:
+    """What a stream of a fresh world sent before it ended (within `wait` seconds): its
+    reader's access is refused once the first event is sent, then a member is registered
+    unless the world stays `quiet`."""
     service = WorldService(MemoryStore())
     service.create("w", START)
     feeds = Feeds(service)
@@ -46,7 +47,8 @@ def test_a_feed_ends_once_its_reader_may_no_longer_read(monkeypatch: pytest.Monk
         sent: list[str] = []
 
         async def watch() -> None:
-            async with aclosing(stream(feeds, "w", 0, 10, True, lambda: allowed[0])) as messages:
+            messages = stream(feeds, "w", 0, seconds, True, lambda: allowed[0])
+            async with aclosing(messages):
                 async for message in messages:
                     sent.append(message)
 
@@ -54,11 +56,18 @@ def test_a_feed_ends_once_its_reader_may_no_longer_read(monkeypatch: pytest.Monk
         while not any(m.startswith("id: 1") for m in sent):
             await asyncio.sleep(0.02)
         allowed[0] = False  # revoked
-        await asyncio.to_thread(service.execute, "w", register("john"))
-        await asyncio.wait_for(watcher, 5)  # ended, well before its ten seconds
+        if not quiet:
+            await asyncio.to_thread(service.execute, "w", register("john"))
+        await asyncio.wait_for(watcher, wait)
         return sent
 
-    sent = asyncio.run(scene())
+    return asyncio.run(scene())
+
+
+def test_a_feed_ends_once_its_reader_may_no_longer_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Access is asked again before each delivery: once refused, nothing more is sent."""
+    monkeypatch.setattr(feed_module, "ACCESS_SECONDS", 0.0)
+    sent = refused_midway(10, 5, quiet=False)  # ended, well before its ten seconds
     assert [1] == [seq for seq, _ in asyncio.run(seqs_and_bodies(sent))]
 
 
@@ -170,26 +179,6 @@ def test_a_feed_of_a_quiet_world_ends_once_its_reader_may_no_longer_read(
     """No event after the revocation: the stream still asks again and ends, well before its
     thirty seconds and before the comment that keeps an idle stream open is due."""
     monkeypatch.setattr(feed_module, "ACCESS_SECONDS", 0.0)
-    service = WorldService(MemoryStore())
-    service.create("w", START)
-    feeds = Feeds(service)
-    allowed = [True]
-
-    async def scene() -> list[str]:
-        sent: list[str] = []
-
-        async def watch() -> None:
-            async with aclosing(stream(feeds, "w", 0, 30, True, lambda: allowed[0])) as messages:
-                async for message in messages:
-                    sent.append(message)
-
-        watcher = asyncio.create_task(watch())
-        while not any(m.startswith("id: 1") for m in sent):
-            await asyncio.sleep(0.02)
-        allowed[0] = False  # revoked, and the world stays quiet
-        await asyncio.wait_for(watcher, feed_module.KEEPALIVE_SECONDS / 2)
-        return sent
-
-    sent = asyncio.run(scene())
+    sent = refused_midway(30, feed_module.KEEPALIVE_SECONDS / 2, quiet=True)
     assert [1] == [seq for seq, _ in asyncio.run(seqs_and_bodies(sent))]
     assert not any(m.startswith(":") for m in sent)
